@@ -1,9 +1,9 @@
-"""Domain records and the contract strings (INTERFACES.md) shared by the CLI, API, loader and CSS."""
+"""Domain records and the contract strings (INTERFACES.md) shared by CLI, API, loader and CSS."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -166,6 +166,11 @@ class Result:
     note: str = ""
     source: str = ""
     illustrative: bool = False
+    loaded_at: datetime | None = None
+
+    @property
+    def observation(self) -> Observation:
+        return Observation(self.value, self.numerator, self.denominator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,9 @@ def _months_between(start: date, end: date) -> int:
 
 def _check_year(year: int, label: str) -> None:
     if year not in _YEAR_RANGE:
-        raise PeriodLabelError(f"'{label}' is not a period: the year must be between 1900 and 2100.")
+        raise PeriodLabelError(
+            f"'{label}' is not a period: the year must be between 1900 and 2100."
+        )
 
 
 def _financial_dates(y1: int, part: str | None) -> tuple[date, date]:
@@ -139,8 +141,9 @@ def normalise_label(label: str) -> str:
 def year_earlier(period: Period) -> Period:
     """The same period one year earlier (for direction of travel against seasonality)."""
     end_year, end_month = period.end.year - 1, period.end.month
-    return period_from_dates(period.start.replace(year=period.start.year - 1),
-                             _month_end(end_year, end_month))
+    return period_from_dates(
+        period.start.replace(year=period.start.year - 1), _month_end(end_year, end_month)
+    )
 
 
 def too_old(result_end: date, point_end: date) -> bool:

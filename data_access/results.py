@@ -1,0 +1,290 @@
+"""Reading results as at a reporting point, with the one visibility rule applied here.
+
+The public sees published reporting points and public measures only; a member of a partnership
+also sees its provisional points and non-public measures. Every reader takes the audience, and
+an unpublished point answers the public exactly as an unknown one does (NotVisible).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from dashboard.audience import Audience
+from dashboard.model import Area, Partnership, Result
+from dashboard.periods import (
+    Period,
+    PeriodLabelError,
+    latest_on_or_before,
+    parse_period,
+    year_earlier,
+)
+from dashboard.reporting import ComparatorResult, MeasureFigures, PartnershipView, ReportingPoint
+from data_access import catalogue, db, versions
+from data_access.cache import cache
+from data_access.tables import PartnershipRow, PeriodRow, PublicationRow, ResultRow
+
+
+class NotVisible(LookupError):
+    """Unknown to this audience: no such partnership, measure or point, or not theirs to see."""
+
+
+@cache.memoize()
+def _partnerships(_version: int) -> dict[str, Partnership]:
+    return {p.slug: p for p in catalogue.partnerships()}
+
+
+@cache.memoize()
+def _areas(_version: int) -> dict[str, Area]:
+    return catalogue.areas()
+
+
+def all_partnerships() -> list[Partnership]:
+    """Every partnership with all its measures: for callers that filter by audience themselves."""
+    return list(_partnerships(versions.current()).values())
+
+
+def areas() -> dict[str, Area]:
+    return _areas(versions.current())
+
+
+def visible_partnership(slug: str, audience: Audience, version: int | None = None) -> Partnership:
+    """The partnership with only the measures this audience may see."""
+    version = versions.current() if version is None else version
+    partnership = _partnerships(version).get(slug)
+    if partnership is None:
+        raise NotVisible(f"No partnership '{slug}'.")
+    if audience.is_member(slug):
+        return partnership
+    return Partnership(
+        partnership.slug,
+        partnership.name,
+        partnership.area,
+        partnership.comparators,
+        partnership.priorities,
+        tuple(m for m in partnership.measures if m.public),
+    )
+
+
+@cache.memoize()
+def _publications(slug: str, _version: int) -> list[tuple[Period, datetime]]:
+    with db.session() as s:
+        rows = s.execute(
+            sa.select(
+                PeriodRow.label,
+                PeriodRow.start_date,
+                PeriodRow.end_date,
+                PublicationRow.published_at,
+            )
+            .join(PublicationRow, PublicationRow.period_id == PeriodRow.id)
+            .join(PartnershipRow, PartnershipRow.id == PublicationRow.partnership_id)
+            .where(PartnershipRow.slug == slug)
+            .order_by(PeriodRow.end_date.desc())
+        )
+        return [(Period(label, start, end), at) for label, start, end, at in rows]
+
+
+@cache.memoize()
+def _result_periods(area_code: str, _version: int) -> list[Period]:
+    with db.session() as s:
+        rows = s.execute(
+            sa.select(PeriodRow.label, PeriodRow.start_date, PeriodRow.end_date)
+            .distinct()
+            .join(ResultRow, ResultRow.period_id == PeriodRow.id)
+            .where(ResultRow.area_code == area_code)
+        )
+        return [Period(*row) for row in rows]
+
+
+def reporting_points(slug: str, audience: Audience) -> list[ReportingPoint]:
+    """The points this audience may open, newest first (INTERFACES.md section 5)."""
+    version = versions.current()
+    partnership = visible_partnership(slug, audience, version)
+    published = [
+        ReportingPoint(p.label, p.start, p.end, True) for p, _ in _publications(slug, version)
+    ]
+    if not audience.is_member(slug):
+        return published
+    latest = published[0].end if published else date.min
+    by_end: dict[date, Period] = {}
+    for period in _result_periods(partnership.area, version):
+        if period.end > latest:
+            current = by_end.get(period.end)
+            if current is None or period.start < current.start:  # the longest names the point
+                by_end[period.end] = period
+    provisional = [ReportingPoint(p.label, p.start, p.end, False) for p in by_end.values()]
+    return sorted(published + provisional, key=lambda p: p.end, reverse=True)
+
+
+def resolve_point(slug: str, label: str | None, audience: Audience) -> ReportingPoint:
+    """The point a label names for this audience; the default point when no label is given."""
+    points = reporting_points(slug, audience)
+    if label is None or not label.strip():
+        if not points:
+            raise NotVisible(f"Nothing published yet for '{slug}'.")
+        return points[0]
+    try:
+        period = parse_period(label)
+    except PeriodLabelError as error:
+        raise NotVisible(str(error)) from error
+    published = {p.end for p in points if p.published}
+    if audience.is_member(slug) or period.end in published:
+        return ReportingPoint(period.label, period.start, period.end, period.end in published)
+    raise NotVisible(f"No reporting point '{period.label}' for '{slug}'.")
+
+
+def partnership_view(slug: str, label: str | None, audience: Audience) -> PartnershipView:
+    """Every visible measure's figures as at the point `label` names (PRODUCT.md section 2)."""
+    point = resolve_point(slug, label, audience)
+    return _partnership_view(slug, point, audience, versions.current())
+
+
+@cache.memoize()
+def _partnership_view(
+    slug: str, point: ReportingPoint, audience: Audience, version: int
+) -> PartnershipView:
+    partnership = visible_partnership(slug, audience, version)
+    all_areas = _areas(version)
+    comparators = tuple(all_areas[c] for c in partnership.comparators)
+    codes = [m.measure.code for m in partnership.measures]
+    results = _results_up_to(codes, (partnership.area, *partnership.comparators), point.end)
+    published_at = _published_at(slug, point.end, version)
+    figures = tuple(
+        _figures(item, partnership, comparators, results, point, published_at)
+        for item in partnership.measures
+    )
+    return PartnershipView(partnership, all_areas[partnership.area], comparators, point, figures)
+
+
+def _published_at(slug: str, end: date, version: int) -> datetime | None:
+    return next((at for p, at in _publications(slug, version) if p.end == end), None)
+
+
+def _figures(
+    item: object,
+    partnership: Partnership,
+    comparators: Sequence[Area],
+    results: dict[tuple[str, str], dict[str, Result]],
+    point: ReportingPoint,
+    published_at: datetime | None,
+) -> MeasureFigures:
+    code = item.measure.code  # type: ignore[attr-defined]
+    own = results.get((code, partnership.area), {})
+    latest_period = latest_on_or_before(
+        (Period(r.period, r.period_start, r.period_end) for r in own.values()), point.end
+    )
+    result = own[latest_period.label] if latest_period else None
+    earlier = baseline = None
+    comparator_results = []
+    if result is not None:
+        period = Period(result.period, result.period_start, result.period_end)
+        earlier = own.get(year_earlier(period).label)
+        baseline_label = item.target.baseline_period  # type: ignore[attr-defined]
+        baseline = own.get(baseline_label) if baseline_label else None
+    for area in comparators:
+        found = results.get((code, area.code), {}).get(result.period) if result else None
+        comparator_results.append(ComparatorResult(area, found))
+    revised = bool(published_at and result and result.loaded_at and result.loaded_at > published_at)
+    return MeasureFigures(
+        item,
+        result,
+        tuple(comparator_results),
+        earlier,
+        baseline,  # type: ignore[arg-type]
+        revised,
+    )
+
+
+def _to_result(row: sa.Row) -> Result:
+    return Result(
+        row.measure_code,
+        row.area_code,
+        row.label,
+        row.start_date,
+        row.end_date,
+        row.value,
+        row.numerator,
+        row.denominator,
+        row.note,
+        row.source,
+        row.illustrative,
+        row.loaded_at,
+    )
+
+
+def _result_columns() -> tuple:
+    return (
+        ResultRow.measure_code,
+        ResultRow.area_code,
+        PeriodRow.label,
+        PeriodRow.start_date,
+        PeriodRow.end_date,
+        ResultRow.value,
+        ResultRow.numerator,
+        ResultRow.denominator,
+        ResultRow.note,
+        ResultRow.source,
+        ResultRow.illustrative,
+        ResultRow.loaded_at,
+    )
+
+
+def _results_up_to(
+    codes: Iterable[str], area_codes: Iterable[str], end: date
+) -> dict[tuple[str, str], dict[str, Result]]:
+    """All results of these measures and areas ending on or before `end`, in one query."""
+    stmt = (
+        sa.select(*_result_columns())
+        .join(PeriodRow, PeriodRow.id == ResultRow.period_id)
+        .where(
+            ResultRow.measure_code.in_(list(codes)),
+            ResultRow.area_code.in_(list(area_codes)),
+            PeriodRow.end_date <= end,
+        )
+    )
+    grouped: dict[tuple[str, str], dict[str, Result]] = defaultdict(dict)
+    with db.session() as s:
+        for row in s.execute(stmt):
+            grouped[(row.measure_code, row.area_code)][row.label] = _to_result(row)
+    return grouped
+
+
+def measure_history(
+    slug: str, code: str, label: str | None, audience: Audience
+) -> tuple[PartnershipView, MeasureFigures, list[Result]]:
+    """One measure's figures as at a point, plus every result up to it for it and comparators."""
+    view = partnership_view(slug, label, audience)
+    figures = next((f for f in view.figures if f.item.measure.code == code), None)
+    if figures is None:
+        raise NotVisible(f"No measure '{code}' for '{slug}'.")
+    history = _history(
+        code,
+        (view.partnership.area, *view.partnership.comparators),
+        view.point.end,
+        versions.current(),
+    )
+    return view, figures, history
+
+
+@cache.memoize()
+def _history(code: str, area_codes: tuple[str, ...], end: date, _version: int) -> list[Result]:
+    results = _results_up_to([code], area_codes, end)
+    return sorted(
+        (r for by_period in results.values() for r in by_period.values()),
+        key=lambda r: (r.period_end, r.period_start, r.area_code),
+    )
+
+
+def latest_public_points() -> dict[str, ReportingPoint]:
+    """Each partnership's latest published point (the open data's horizon)."""
+    version = versions.current()
+    found = {}
+    for slug in _partnerships(version):
+        pubs = _publications(slug, version)
+        if pubs:
+            period = pubs[0][0]
+            found[slug] = ReportingPoint(period.label, period.start, period.end, True)
+    return found

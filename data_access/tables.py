@@ -1,0 +1,213 @@
+"""The schema as typed SQLAlchemy 2 models. ORM rows never leave data_access/."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEXT_MAX = 2000
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class AreaRow(Base):
+    __tablename__ = "area"
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    parent_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"), index=True)
+
+
+class PopulationRow(Base):
+    __tablename__ = "population"
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    population: Mapped[int]
+    source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+
+
+class MeasureRow(Base):
+    __tablename__ = "measure"
+    code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    unit: Mapped[str] = mapped_column(sa.String(32))
+    polarity: Mapped[str] = mapped_column(sa.String(32))
+    definition: Mapped[str] = mapped_column(sa.Text, default="")
+    source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+class PartnershipRow(Base):
+    __tablename__ = "partnership"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
+
+
+class ComparatorRow(Base):
+    __tablename__ = "partnership_comparator"
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class PriorityRow(Base):
+    __tablename__ = "priority"
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+
+
+class PartnershipMeasureRow(Base):
+    __tablename__ = "partnership_measure"
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure_code: Mapped[str] = mapped_column(sa.ForeignKey("measure.code"), primary_key=True)
+    priority: Mapped[int]
+    public: Mapped[bool] = mapped_column(default=True)
+    rule: Mapped[str] = mapped_column(sa.String(32))
+    baseline_period: Mapped[str | None] = mapped_column(sa.String(32))
+    tolerance: Mapped[float | None]
+    target: Mapped[float | None]
+    target_period: Mapped[str | None] = mapped_column(sa.String(32))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class PeriodRow(Base):
+    __tablename__ = "period"
+    __table_args__ = (sa.UniqueConstraint("start_date", "end_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date] = mapped_column(index=True)
+
+
+class ResultRow(Base):
+    __tablename__ = "result"
+    __table_args__ = (
+        sa.UniqueConstraint("measure_code", "area_code", "period_id"),
+        sa.Index("ix_result_area_period", "area_code", "period_id"),
+        sa.Index("ix_result_measure_area", "measure_code", "area_code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_code: Mapped[str] = mapped_column(sa.ForeignKey("measure.code"))
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
+    value: Mapped[float]
+    numerator: Mapped[int | None] = mapped_column(sa.BigInteger)
+    denominator: Mapped[int | None] = mapped_column(sa.BigInteger)
+    note: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+    source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    loaded_at: Mapped[datetime]
+    loaded_by: Mapped[str] = mapped_column(sa.String(200))
+
+
+class PublicationRow(Base):
+    """A reporting point published for a partnership (PRODUCT.md section 2)."""
+
+    __tablename__ = "publication"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
+    published_at: Mapped[datetime]
+    published_by: Mapped[str] = mapped_column(sa.String(200))
+
+
+class CommentaryRow(Base):
+    __tablename__ = "commentary"
+    __table_args__ = (sa.Index("ix_commentary_lookup", "partnership_id", "measure_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnership.id", ondelete="CASCADE"))
+    measure_code: Mapped[str] = mapped_column(sa.ForeignKey("measure.code"))
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
+    text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
+    author: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+
+
+class ActionItemRow(Base):
+    __tablename__ = "action_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    priority: Mapped[int]
+    objective: Mapped[str] = mapped_column(sa.Text)
+    update: Mapped[str] = mapped_column(sa.Text, default="")
+    actions: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(32))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class FundedProjectRow(Base):
+    __tablename__ = "funded_project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    priority: Mapped[int | None]
+    theme: Mapped[str] = mapped_column(sa.String(200))
+    project: Mapped[str] = mapped_column(sa.Text)
+    amount_gbp: Mapped[float]
+    outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    period: Mapped[str] = mapped_column(sa.String(32))
+    source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+
+
+class UserRow(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime]
+
+
+class MembershipRow(Base):
+    __tablename__ = "membership"
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity: Mapped[str] = mapped_column(sa.String(300))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class DataVersionRow(Base):
+    """One row whose counter every import and publication bumps; cache keys include it."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
