@@ -70,3 +70,9 @@ def transaction() -> Iterator[Session]:
     factory: sessionmaker[Session] = _state["sessions"]  # type: ignore[assignment]
     with factory() as s, s.begin():
         yield s
+
+
+def dispose() -> None:
+    """Close every pooled connection (tests, and gunicorn --preload after fork)."""
+    if "engine" in _state:
+        _state["engine"].dispose()  # type: ignore[attr-defined]

@@ -1,0 +1,112 @@
+"""Fixtures: one Dash app per test session (Dash's page registry is global), with a real,
+migrated database underneath — SQLite always, PostgreSQL too when TEST_DATABASE_URL is set,
+each on a schema of its own so runs never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from dash import Dash
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from data_access import db, schema
+from data_access.cache import cache
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_url(base: str) -> Iterator[str]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{name}"
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def make_database(backend: str, tmp: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database on the given backend; yields its URL."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp / 'test.db'}"
+        db.configure(url)
+        schema.upgrade(db.engine())
+        yield url
+        db.dispose()
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+    for url in _postgres_url(base):
+        db.configure(url)
+        schema.upgrade(db.engine())
+        yield url
+
+
+@pytest.fixture(scope="session")
+def dash_app() -> Dash:
+    import app as app_module
+
+    app_module.server.config.update(TESTING=True)
+    return app_module.app
+
+
+@pytest.fixture(scope="session")
+def server(dash_app: Dash) -> Flask:
+    return dash_app.server
+
+
+def _use(url: str) -> None:
+    db.configure(url)
+    cache.clear()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path, server: Flask) -> Iterator[str]:
+    """A fresh migrated database with nothing loaded, for tests that write."""
+    for url in make_database(request.param, tmp_path):
+        with server.app_context():
+            _use(url)
+            yield url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                  server: Flask) -> Iterator[str]:
+    """The sample data loaded once per backend; tests using it must not write."""
+    from data_access.sample import load_sample
+
+    for url in make_database(request.param, tmp_path_factory.mktemp(request.param)):
+        with server.app_context():
+            _use(url)
+            load_sample("test-loader")
+        yield url
+
+
+@pytest.fixture
+def sample_db(sample_db_url: str, server: Flask) -> Iterator[str]:
+    with server.app_context():
+        _use(sample_db_url)
+        yield sample_db_url
+
+
+@pytest.fixture
+def client(server: Flask, sample_db: str) -> FlaskClient:
+    return server.test_client()
+
+
+@pytest.fixture
+def runner(server: Flask) -> FlaskCliRunner:
+    return server.test_cli_runner()
