@@ -1,0 +1,598 @@
+"""Reading and checking a results file (INTERFACES.md section 3) before anything is saved.
+
+Two kinds of failure, kept apart so an editor sees each the right way:
+
+- the file as a whole cannot be read (empty, not UTF-8, not really a CSV or workbook, a header
+  without a required column, no rows): `ResultsFileError`, one message saying why and what to do;
+- some rows are wrong: a `Problem` per bad cell, `line N: column: reason`, for every bad row.
+  A problem with the row as a whole (a duplicate, stray cells) uses the column name `row`.
+
+Nothing here touches a database: the caller passes the measures and areas it knows.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from math import isinf
+from pathlib import PurePath
+from typing import TypeVar
+
+from dashboard.model import Unit
+from dashboard.periods import Period, PeriodLabelError, parse_period
+
+REQUIRED_COLUMNS = ("measure_code", "period", "area_code")
+OPTIONAL_COLUMNS = ("value", "numerator", "denominator", "note", "source")
+MAX_TEXT = 2000
+RELATIVE_TOLERANCE = 0.01  # a published value may differ from numerator/denominator by 1%
+
+# Key under which read_table keeps CSV cells beyond the header's last column; a header name is
+# stripped, so it can never be this.
+EXTRA_CELLS = " extra cells"
+
+HEADER_HELP = (
+    "the first line must be a header naming measure_code, period, area_code and value "
+    "(or numerator and denominator instead of value)"
+)
+SAVE_AS_HELP = "In Excel use File > Save As and choose 'CSV UTF-8 (Comma delimited)' or '.xlsx'."
+
+# A number as people write it: thousands separated by commas or not, optional exponent.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_WHOLE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
+_DELIMITERS = (",", ";", "\t", "|")
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 workbook (.xls) or another Office file"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "a Word (RTF) document"),
+)
+_MULTIPLIERS = {unit: unit.multiplier for unit in Unit}  # the property builds a dict per call
+_UNIT_WORDS = {
+    Unit.RATE_PER_1000: "a rate per 1,000",
+    Unit.RATE_PER_100000: "a rate per 100,000",
+    Unit.PERCENTAGE: "a percentage",
+    Unit.COUNT: "a count",
+    Unit.CURRENCY_GBP: "an amount in pounds",
+    Unit.RANK: "a rank",
+    Unit.YEARS: "a number of years",
+}
+
+
+class ResultsFileError(ValueError):
+    """The whole file cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """One checked row, ready to save: codes as the catalogue spells them, canonical period."""
+
+    line: int
+    measure_code: str
+    period: Period
+    area_code: str
+    value: float
+    numerator: int | None
+    denominator: int | None
+    note: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    rows: tuple[ResultRow, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _CellError(ValueError):
+    """One cell's reason; validate adds the line and column."""
+
+
+Record = tuple[int, Mapping[str, str]]
+T = TypeVar("T")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, lower-cased header -> cell text) per non-blank row after the header."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".csv":
+        return _records(_csv_lines(content), extra_cells_are_a_problem=True)
+    if suffix == ".xlsx":
+        # Cells to the right of the header in a workbook are an officer's side notes.
+        return _records(_xlsx_lines(content), extra_cells_are_a_problem=False)
+    raise ResultsFileError(
+        f"'{PurePath(filename).name}' is not a .csv or .xlsx file. {SAVE_AS_HELP}"
+    )
+
+
+def _records(
+    lines: Iterable[tuple[int, list[str]]], extra_cells_are_a_problem: bool
+) -> list[tuple[int, dict[str, str]]]:
+    """In a CSV, cells beyond the header are usually a note whose commas were not quoted."""
+    header: list[str] = []
+    header_line = width = 0
+    records = []
+    for number, cells in lines:
+        if not "".join(cells).strip():
+            continue  # a blank line, or a row of empty cells as spreadsheets export them
+        if not header:
+            header_line, header, width = number, _header(number, cells), len(cells)
+            continue
+        record = dict(zip(header, cells, strict=False))
+        record.pop("", None)  # cells under a blank header name
+        if extra_cells_are_a_problem and len(cells) > width and "".join(cells[width:]).strip():
+            record[EXTRA_CELLS] = str(sum(1 for cell in cells[width:] if cell.strip()))
+        records.append((number, record))
+    if not header:
+        raise ResultsFileError(f"the file is empty: {HEADER_HELP}.")
+    if not records:
+        raise ResultsFileError(f"line {header_line}: the file has a header but no rows of results.")
+    return records
+
+
+def _header(line: int, cells: list[str]) -> list[str]:
+    """Header names lower-cased, 'Measure Code' read as measure_code; blanks kept as ''."""
+    names = ["_".join(cell.lower().split()) for cell in cells]
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            raise ResultsFileError(
+                f"line {line}: the header names the column '{name}' twice: keep one of them."
+            )
+        seen.add(name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+    if "value" not in seen and not {"numerator", "denominator"} <= seen:
+        missing.append("value")
+    if missing:
+        found = ", ".join(name for name in names if name) or "nothing"
+        hint = ""
+        if len([name for name in names if name]) == 1:
+            hint = " Separate the column names with commas."
+        raise ResultsFileError(
+            f"line {line}: the header has no {_and_list(missing)} column: {HEADER_HELP}; "
+            f"it has {found}.{hint}"
+        )
+    return names
+
+
+def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(content)
+    source = io.StringIO(text, newline="")
+    skipped = 0  # lines before the first one the csv reader sees
+    first_line = next((line for line in source if line.strip()), "")
+    if first_line.startswith("sep=") and len(first_line.strip()) == 5:  # Excel's own hint
+        delimiter = first_line[4]
+        skipped = text[: source.tell()].count("\n")
+    else:
+        source.seek(0)
+        # Excel in much of Europe saves with semicolons; tab-separated text is also common.
+        delimiter = max(_DELIMITERS, key=first_line.count)
+        if first_line.count(delimiter) == 0:
+            delimiter = ","
+    reader = csv.reader(source, delimiter=delimiter)
+    start = skipped + 1  # a quoted cell may span lines: a row is numbered by its first line
+    try:
+        for cells in reader:
+            yield start, cells
+            start = skipped + reader.line_num + 1
+    except csv.Error as error:
+        raise ResultsFileError(
+            f"line {start}: the file cannot be read as CSV ({error}): check the quotes on that "
+            f"line. {SAVE_AS_HELP}"
+        ) from error
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ResultsFileError(
+            "the file is UTF-16 text (Excel's 'Unicode Text'), not CSV UTF-8. " + SAVE_AS_HELP
+        )
+    for signature, looks_like in _SIGNATURES:
+        if content.startswith(signature):
+            raise ResultsFileError(
+                f"the file is named .csv but looks like {looks_like}, not CSV text. {SAVE_AS_HELP}"
+            )
+    if b"\x00" in content:
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise ResultsFileError(
+            f"line {line}: the file is named .csv but holds binary data (a NUL byte), not CSV "
+            f"text. {SAVE_AS_HELP}"
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        byte = content[error.start]
+        raise ResultsFileError(
+            f"line {line}: the file is not UTF-8 text (byte 0x{byte:02X} cannot be read): "
+            "save it as 'CSV UTF-8 (Comma delimited)' from Excel, or as UTF-8 from your editor."
+        ) from error
+
+
+def _xlsx_lines(content: bytes) -> Iterable[tuple[int, list[str]]]:
+    import openpyxl  # here, so reading a CSV never pays for importing openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not content.startswith(b"PK"):
+        looks_like = next((what for sig, what in _SIGNATURES if content.startswith(sig)), None)
+        if looks_like is None:
+            looks_like = "text (a CSV file?)" if _is_text(content) else "something else"
+        raise ResultsFileError(
+            f"the file is named .xlsx but looks like {looks_like}, not an Excel workbook. "
+            + SAVE_AS_HELP
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # trust the cells, not the size the writing program claimed
+            return [
+                (number, [_cell_text(value) for value in row])
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise ResultsFileError(
+            "the file cannot be read as an Excel workbook (.xlsx): it may be damaged. Open it in "
+            "Excel and save it again. " + SAVE_AS_HELP
+        ) from error
+
+
+def _is_text(content: bytes) -> bool:
+    try:
+        content[:4096].decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start > 4090  # a character cut at the end of the sample
+    return b"\x00" not in content[:4096]
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a person sees: 2019.0 is '2019', 61.2 stays '61.2'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)  # the shortest text that reads back as the same float
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def parse_results_file(
+    filename: str,
+    content: bytes,
+    units: Mapping[str, Unit],
+    areas: Collection[str],
+    today: date,
+) -> ParsedFile:
+    """Read and check a .csv or .xlsx results file; ResultsFileError if it cannot be read at all."""
+    return validate(read_table(filename, content), units, areas, today)
+
+
+def validate(
+    records: Iterable[Record],
+    units: Mapping[str, Unit],
+    areas: Collection[str],
+    today: date,
+) -> ParsedFile:
+    """Every row checked against the catalogue; all problems of all rows, in line order."""
+    checker = _Checker(units, _Codes(areas), today)
+    rows: list[ResultRow] = []
+    for line, record in records:
+        row = checker.check(line, record)
+        if row is not None:
+            rows.append(row)
+    return ParsedFile(tuple(rows), tuple(checker.problems))
+
+
+class _Codes:
+    """Known codes, matched exactly or ignoring case, with a suggestion for a near miss."""
+
+    def __init__(self, codes: Collection[str]) -> None:
+        self.exact = frozenset(codes)
+        folded: dict[str, str | None] = {}
+        for code in self.exact:
+            key = code.casefold()
+            folded[key] = None if key in folded else code  # None: two codes differ only by case
+        self.folded = folded
+        self.suggestions: dict[str, str] = {}
+
+    def find(self, text: str) -> str | None:
+        if text in self.exact:
+            return text
+        return self.folded.get(text.casefold())
+
+    def suggestion(self, text: str) -> str:
+        if text not in self.suggestions:
+            close = difflib.get_close_matches(text, self.exact, n=1)
+            self.suggestions[text] = f" (did you mean {close[0]}?)" if close else ""
+        return self.suggestions[text]
+
+
+class _Checker:
+    """Checks one row at a time, remembering the rows seen so far to find duplicates."""
+
+    def __init__(self, units: Mapping[str, Unit], areas: _Codes, today: date) -> None:
+        self.units = {code: Unit(unit) for code, unit in units.items()}  # accepts plain strings
+        self.measures = _Codes(units.keys())
+        self.areas = areas
+        self.today = today
+        self.problems: list[Problem] = []
+        self.first_line: dict[tuple[str, str, str], int] = {}
+
+    def check(self, line: int, record: Mapping[str, str]) -> ResultRow | None:
+        get = record.get
+        before = len(self.problems)
+        measure = self.code(line, "measure_code", get("measure_code", ""), self.measures)
+        area = self.code(line, "area_code", get("area_code", ""), self.areas)
+        period = self.period(line, get("period", ""))
+        figures = self.figures(
+            line,
+            get("value", "").strip(),
+            get("numerator", "").strip(),
+            get("denominator", "").strip(),
+            self.units.get(measure) if measure else None,
+        )
+        note = get("note", "").strip()
+        source = get("source", "").strip()
+        if len(note) > MAX_TEXT or len(source) > MAX_TEXT or EXTRA_CELLS in record:
+            self.check_text(line, record)
+        if measure and area and period:
+            key = (measure, area, period.label)
+            first = self.first_line.setdefault(key, line)
+            if first != line:
+                self.add(
+                    line, "row", f"duplicates line {first} (same measure, area and period {key[2]})"
+                )
+        if (
+            measure is None
+            or area is None
+            or period is None
+            or figures is None
+            or len(self.problems) > before
+        ):
+            return None
+        value, numerator, denominator = figures
+        return ResultRow(line, measure, period, area, value, numerator, denominator, note, source)
+
+    def check_text(self, line: int, record: Mapping[str, str]) -> None:
+        for column in ("note", "source"):
+            length = len(record.get(column, "").strip())
+            if length > MAX_TEXT:
+                self.add(line, column, f"{length:,} characters is over the limit of {MAX_TEXT:,}")
+        if EXTRA_CELLS in record:
+            self.add(
+                line,
+                "row",
+                f"{_cells(record[EXTRA_CELLS])} beyond the last column of the header: put "
+                "text containing commas in double quotes",
+            )
+
+    def add(self, line: int, column: str, reason: str) -> None:
+        self.problems.append(Problem(line, column, reason))
+
+    def code(self, line: int, column: str, text: str, known: _Codes) -> str | None:
+        if text in known.exact:
+            return text
+        text = text.strip()
+        code = known.find(text) if text else None
+        if code is None:
+            what = column.removesuffix("_code")
+            reason = f"unknown {what} '{text}'{known.suggestion(text)}"
+            self.add(line, column, reason if text else f"missing: every row needs a {what} code")
+        return code
+
+    def period(self, line: int, text: str) -> Period | None:
+        parsed = _parse_period(text.strip())
+        if isinstance(parsed, str):
+            self.add(line, "period", parsed)
+            return None
+        if parsed.end > self.today:
+            self.add(
+                line,
+                "period",
+                f"{parsed.label} ends on {_long_date(parsed.end)}, after today "
+                f"({_long_date(self.today)}): only periods that have ended can have results",
+            )
+            return None
+        return parsed
+
+    def figures(
+        self,
+        line: int,
+        value_text: str,
+        numerator_text: str,
+        denominator_text: str,
+        unit: Unit | None,
+    ) -> tuple[float, int | None, int | None] | None:
+        """(value, numerator, denominator) checked together; None after a problem or for a row
+        whose measure is unknown (its unit decides what the figures may be)."""
+        before = len(self.problems)
+        value = self.cell(line, "value", value_text, _value, unit) if value_text else None
+        numerator = (
+            self.cell(line, "numerator", numerator_text, _numerator) if numerator_text else None
+        )
+        denominator = (
+            self.cell(line, "denominator", denominator_text, _denominator)
+            if denominator_text
+            else None
+        )
+        counts = None
+        if numerator is not None and denominator is not None:
+            counts = (numerator, denominator)
+            if numerator > denominator:
+                self.add(
+                    line, "numerator", f"{numerator:,} is above the denominator {denominator:,}"
+                )
+        if not value_text and len(self.problems) == before:
+            value = self.derived(line, unit, counts)
+        if value is None or unit is None or len(self.problems) > before:
+            return None
+        multiplier = _MULTIPLIERS[unit]
+        if counts and multiplier:
+            derived = counts[0] / counts[1] * multiplier
+            if abs(value - derived) > RELATIVE_TOLERANCE * derived:
+                self.add(
+                    line,
+                    "value",
+                    f"{value_text} differs from {counts[0]:,} / {counts[1]:,} × "
+                    f"{_number_words(multiplier)} = {_number_words(derived)} by more than 1%",
+                )
+                return None
+        return value, numerator, denominator
+
+    def derived(self, line: int, unit: Unit | None, counts: tuple[int, int] | None) -> float | None:
+        """The value worked out from the counts, for a row that gives none."""
+        multiplier = _MULTIPLIERS[unit] if unit else None
+        if unit is not None and multiplier is None:
+            self.add(
+                line,
+                "value",
+                f"missing: the measure is {_UNIT_WORDS[unit]}, so the value must be given "
+                "(only rates and percentages can be worked out from numerator and denominator)",
+            )
+            return None
+        if counts is None:
+            self.add(line, "value", "missing: give a value, or both numerator and denominator")
+            return None
+        return counts[0] / counts[1] * multiplier if multiplier else None
+
+    def cell(
+        self, line: int, column: str, text: str, convert: Callable[..., T], *args: object
+    ) -> T | None:
+        try:
+            return convert(text, *args)
+        except _CellError as error:
+            self.add(line, column, str(error))
+            return None
+
+
+@lru_cache(maxsize=4096)
+def _parse_period(label: str) -> Period | str:
+    """A period, or the reason it is not one; cached because a file repeats a few labels."""
+    try:
+        return parse_period(label)
+    except PeriodLabelError as error:
+        return str(error)
+
+
+def _value(text: str, unit: Unit | None) -> float:
+    """A value in the measure's unit: % on percentages, £ on money, thousands separators."""
+    number = _number(text, unit)
+    if number < 0:
+        raise _CellError(f"{text} is negative: values cannot be below 0")
+    if unit is Unit.PERCENTAGE and number > 100:
+        raise _CellError(f"{text} is above 100 for a percentage")
+    if unit is Unit.RANK and number < 1:
+        raise _CellError(f"{text} is not a rank: ranks start at 1")
+    return number
+
+
+def _numerator(text: str) -> int:
+    if _WHOLE.fullmatch(text):  # the usual case, without the general number rules
+        return int(text.replace(",", ""))
+    return _whole_number(text, "a non-negative whole number", minimum=0)
+
+
+def _denominator(text: str) -> int:
+    if _WHOLE.fullmatch(text) and (whole := int(text.replace(",", ""))) > 0:
+        return whole
+    return _whole_number(text, "a positive whole number", minimum=1)
+
+
+def _whole_number(text: str, kind: str, minimum: int) -> int:
+    number = _number(text, None, symbols=False)
+    if not number.is_integer():
+        raise _CellError(f"{text} is not a whole number: it must be {kind}")
+    if number < minimum:
+        raise _CellError(
+            f"{text} is negative: it must be {kind}" if number < 0 else f"{text} is not {kind}"
+        )
+    return int(number)
+
+
+def _number(text: str, unit: Unit | None, symbols: bool = True) -> float:
+    """A finite number from an officer's spelling; the reason names what was wrong."""
+    plain = text
+    if _NUMBER.fullmatch(plain) is None:  # the slow path: symbols, or not a number at all
+        plain = _without_symbols(text, unit) if symbols else text
+        if "," in plain and _DECIMAL_COMMA.fullmatch(plain):
+            raise _CellError(f"'{text}' is not a number: use a point for decimals, e.g. 61.2")
+        if _NUMBER.fullmatch(plain) is None:
+            raise _CellError(f"'{text}' is not a number")
+    number = float(plain.replace(",", "") if "," in plain else plain)
+    if isinf(number):
+        raise _CellError(f"'{text}' is too large a number")
+    return number
+
+
+def _without_symbols(text: str, unit: Unit | None) -> str:
+    """The text without a % sign on a percentage or a £ sign on money."""
+    plain = text
+    if plain.endswith("%"):
+        if unit not in (Unit.PERCENTAGE, None):
+            raise _CellError(
+                f"'{text}' is not a number: a % sign fits only a percentage, and this measure "
+                f"is {_UNIT_WORDS[unit]}"
+            )
+        plain = plain[:-1].rstrip()
+    if "£" in plain:
+        if unit not in (Unit.CURRENCY_GBP, None):
+            raise _CellError(
+                f"'{text}' is not a number: a £ sign fits only an amount in pounds, and this "
+                f"measure is {_UNIT_WORDS[unit]}"
+            )
+        plain = plain.replace("£", "", 1).strip()
+    return plain
+
+
+def _number_words(number: float) -> str:
+    """A number for a message: thousands separated, at most four decimals, no trailing zeros."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
+def _cells(count: str) -> str:
+    return "1 cell" if count == "1" else f"{count} cells"
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
