@@ -17,13 +17,12 @@ import difflib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from math import isinf
 from pathlib import PurePath
-from typing import TypeVar
 
 from dashboard.model import Unit
 from dashboard.periods import Period, PeriodLabelError, parse_period
@@ -110,7 +109,6 @@ class _CellError(ValueError):
 
 
 Record = tuple[int, Mapping[str, str]]
-T = TypeVar("T")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -441,15 +439,23 @@ class _Checker:
         """(value, numerator, denominator) checked together; None after a problem or for a row
         whose measure is unknown (its unit decides what the figures may be)."""
         before = len(self.problems)
-        value = self.cell(line, "value", value_text, _value, unit) if value_text else None
-        numerator = (
-            self.cell(line, "numerator", numerator_text, _numerator) if numerator_text else None
-        )
-        denominator = (
-            self.cell(line, "denominator", denominator_text, _denominator)
-            if denominator_text
-            else None
-        )
+        value = numerator = denominator = None
+        # Inline rather than through a helper: this runs for every row of a large file.
+        if value_text:
+            try:
+                value = _value(value_text, unit)
+            except _CellError as error:
+                self.add(line, "value", str(error))
+        if numerator_text:
+            try:
+                numerator = _numerator(numerator_text)
+            except _CellError as error:
+                self.add(line, "numerator", str(error))
+        if denominator_text:
+            try:
+                denominator = _denominator(denominator_text)
+            except _CellError as error:
+                self.add(line, "denominator", str(error))
         counts = None
         if numerator is not None and denominator is not None:
             counts = (numerator, denominator)
@@ -489,15 +495,6 @@ class _Checker:
             self.add(line, "value", "missing: give a value, or both numerator and denominator")
             return None
         return counts[0] / counts[1] * multiplier if multiplier else None
-
-    def cell(
-        self, line: int, column: str, text: str, convert: Callable[..., T], *args: object
-    ) -> T | None:
-        try:
-            return convert(text, *args)
-        except _CellError as error:
-            self.add(line, column, str(error))
-            return None
 
 
 @lru_cache(maxsize=4096)
