@@ -85,13 +85,21 @@ def _area(code: str) -> dict[str, str]:
 
 
 def _partnership_json(p: Partnership) -> dict[str, Any]:
-    return {"slug": p.slug, "name": p.name, "area": _area(p.area),
-            "comparators": [_area(c) for c in p.comparators]}
+    return {
+        "slug": p.slug,
+        "name": p.name,
+        "area": _area(p.area),
+        "comparators": [_area(c) for c in p.comparators],
+    }
 
 
 def _point_json(point: ReportingPoint) -> dict[str, Any]:
-    return {"label": point.label, "start": point.start.isoformat(), "end": point.end.isoformat(),
-            "published": point.published}
+    return {
+        "label": point.label,
+        "start": point.start.isoformat(),
+        "end": point.end.isoformat(),
+        "published": point.published,
+    }
 
 
 @blueprint.get("/partnerships")
@@ -113,9 +121,18 @@ def periods(slug: str) -> list[dict[str, Any]]:
 def measures(slug: str) -> list[dict[str, Any]]:
     _params(())
     partnership = visible_partnership(slug, current_audience())
-    return [{"code": m.measure.code, "title": m.measure.title, "priority": m.priority,
-             "unit": str(m.measure.unit), "polarity": str(m.measure.polarity),
-             "rule": str(m.target.rule), "public": m.public} for m in partnership.measures]
+    return [
+        {
+            "code": m.measure.code,
+            "title": m.measure.title,
+            "priority": m.priority,
+            "unit": str(m.measure.unit),
+            "polarity": str(m.measure.polarity),
+            "rule": str(m.target.rule),
+            "public": m.public,
+        }
+        for m in partnership.measures
+    ]
 
 
 def measure_json(a: MeasureAssessment) -> dict[str, Any]:
@@ -123,9 +140,12 @@ def measure_json(a: MeasureAssessment) -> dict[str, Any]:
     item, result = a.figures.item, a.result
     weighted_only = result is not None and result.numerator is None
     return {
-        "measure_code": item.measure.code, "title": item.measure.title,
-        "priority": item.priority, "unit": str(item.measure.unit),
-        "polarity": str(item.measure.polarity), "rule": str(item.target.rule),
+        "measure_code": item.measure.code,
+        "title": item.measure.title,
+        "priority": item.priority,
+        "unit": str(item.measure.unit),
+        "polarity": str(item.measure.polarity),
+        "rule": str(item.target.rule),
         "result_period": result.period if result else None,
         "illustrative": result.illustrative if result else False,
         "source": result.source if result else item.measure.source,
@@ -133,14 +153,24 @@ def measure_json(a: MeasureAssessment) -> dict[str, Any]:
         "value": result.value if result else None,
         "numerator": None if weighted_only or result is None else result.numerator,
         "denominator": result.denominator if result else None,
-        "ci_low": a.ci[0] if a.ci else None, "ci_high": a.ci[1] if a.ci else None,
-        "rating": {"status": str(a.rating.status), "label": a.rating.label,
-                   "reason": a.rating.reason},
+        "ci_low": a.ci[0] if a.ci else None,
+        "ci_high": a.ci[1] if a.ci else None,
+        "rating": {
+            "status": str(a.rating.status),
+            "label": a.rating.label,
+            "reason": a.rating.reason,
+        },
         "comparators": [
-            {"area_code": c.area.code, "name": c.area.name,
-             "value": c.result.value if c.result else None,
-             "ci_low": c.ci[0] if c.ci else None, "ci_high": c.ci[1] if c.ci else None,
-             "comparison": str(c.comparison)} for c in a.comparators],
+            {
+                "area_code": c.area.code,
+                "name": c.area.name,
+                "value": c.result.value if c.result else None,
+                "ci_low": c.ci[0] if c.ci else None,
+                "ci_high": c.ci[1] if c.ci else None,
+                "comparison": str(c.comparison),
+            }
+            for c in a.comparators
+        ],
         "direction": str(a.direction),
         "revised_since_publication": a.figures.revised_since_publication,
     }
@@ -151,8 +181,11 @@ def measure_json(a: MeasureAssessment) -> dict[str, Any]:
 def results(slug: str) -> dict[str, Any]:
     params = _params(("period",))
     view = partnership_view(slug, _period_param(params), current_audience())
-    return {"partnership": slug, "period": _point_json(view.point),
-            "results": [measure_json(assess(f, view.point.end)) for f in view.figures]}
+    return {
+        "partnership": slug,
+        "period": _point_json(view.point),
+        "results": [measure_json(assess(f, view.point.end)) for f in view.figures],
+    }
 
 
 def _open_data() -> list[dict[str, Any]]:
@@ -163,8 +196,11 @@ def _open_data() -> list[dict[str, Any]]:
 @blueprint.get("/results.csv")
 @json_endpoint
 def results_csv() -> Response:
-    return Response(to_csv(_open_data()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=results.csv"})
+    return Response(
+        to_csv(_open_data()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=results.csv"},
+    )
 
 
 @blueprint.get("/results.json")

@@ -53,8 +53,10 @@ def init_db_command() -> None:
 def _require_schema() -> None:
     engine = db.engine()
     if schema.current_revision(engine) != schema.head_revision(engine):
-        raise _fail("The database is not at the latest revision: run "
-                    "`flask --app app:server init-db` first.")
+        raise _fail(
+            "The database is not at the latest revision: run "
+            "`flask --app app:server init-db` first."
+        )
 
 
 @click.command("load-sample")
@@ -83,11 +85,15 @@ def load_config_command(path: Path) -> None:
         raise _fail(str(error)) from error
     changes = catalogue.apply_config(config, operating_system_user(), path.name)
     if not changes.total:
-        click.echo(f"{path.name}: nothing changed ({len(config.areas)} areas, "
-                   f"{len(config.measures)} measures, {len(config.partnerships)} partnerships).")
+        click.echo(
+            f"{path.name}: nothing changed ({len(config.areas)} areas, "
+            f"{len(config.measures)} measures, {len(config.partnerships)} partnerships)."
+        )
     else:
-        click.echo(f"{path.name}: {changes.areas} areas, {changes.measures} measures and "
-                   f"{changes.partnerships} partnerships created or updated.")
+        click.echo(
+            f"{path.name}: {changes.areas} areas, {changes.measures} measures and "
+            f"{changes.partnerships} partnerships created or updated."
+        )
 
 
 @click.command("import-results")
@@ -101,26 +107,33 @@ def import_results_command(path: Path, dry_run: bool) -> None:
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise _fail(f"{path.name}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
     try:
-        summary = import_results(path.name, path.read_bytes(), operating_system_user(),
-                                 dry_run=dry_run)
+        summary = import_results(
+            path.name, path.read_bytes(), operating_system_user(), dry_run=dry_run
+        )
     except ResultsFileError as error:
         raise _fail(f"{path.name}: {error} Nothing was saved.") from error
     except ImportRejected as error:
         lines = [str(p) for p in error.problems]
-        raise _fail("\n".join([*lines, f"{path.name}: {len(lines)} problem(s); "
-                               "nothing was saved."])) from error
+        raise _fail(
+            "\n".join([*lines, f"{path.name}: {len(lines)} problem(s); nothing was saved."])
+        ) from error
     click.echo(summary.sentence(path.name))
 
 
 @click.command("export-results")
 @click.option("--partnership", "slug", help="Only this partnership (its slug).")
 @click.option("--period", help="Only this result period (any accepted spelling).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-def export_results_command(slug: str | None, period: str | None, fmt: str,
-                           output: Path | None) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export_results_command(
+    slug: str | None, period: str | None, fmt: str, output: Path | None
+) -> None:
     """Published public results, exactly as the open data download gives them."""
     _require_schema()
     try:
@@ -149,12 +162,20 @@ def publish_command(slug: str, period: str) -> None:
     if new:
         click.echo(f"Published {point.label} (as at {point.end:%d %B %Y}) for {slug}.")
     else:
-        click.echo(f"{point.label} (as at {point.end:%d %B %Y}) was already published for "
-                   f"{slug}: nothing changed.")
+        click.echo(
+            f"{point.label} (as at {point.end:%d %B %Y}) was already published for "
+            f"{slug}: nothing changed."
+        )
 
 
-COMMANDS = (init_db_command, load_sample_command, load_config_command, import_results_command,
-            export_results_command, publish_command)
+COMMANDS = (
+    init_db_command,
+    load_sample_command,
+    load_config_command,
+    import_results_command,
+    export_results_command,
+    publish_command,
+)
 
 
 def init_app(server: Flask) -> None:

@@ -9,8 +9,8 @@ from dashboard.comparisons import compare_with_comparator, direction_of_travel
 from dashboard.formatting import format_value
 from dashboard.intervals import interval_for
 from dashboard.model import Area, Comparison, Direction, Rating, Result, TargetRule
-from dashboard.reporting import MeasureFigures
 from dashboard.ratings import ComparatorFigure, RatingInput, rate
+from dashboard.reporting import MeasureFigures
 
 Interval = tuple[float, float]
 
@@ -51,13 +51,18 @@ def target_text(figures: MeasureFigures, comparator_names: list[str]) -> str:
     spec, unit = figures.item.target, figures.item.measure.unit
     match spec.rule:
         case TargetRule.BEAT_COMPARATORS:
-            return f"Better than {_join_names(comparator_names)}" if comparator_names else \
-                "Better than the comparator areas"
+            return (
+                f"Better than {_join_names(comparator_names)}"
+                if comparator_names
+                else "Better than the comparator areas"
+            )
         case TargetRule.MATCH_BASELINE:
             return f"Match or better the {spec.baseline_period} result"
         case TargetRule.FIXED_TARGET:
             goal = format_value(spec.target, unit)
-            return f"Reach {goal} by {spec.target_period} (from the {spec.baseline_period} baseline)"
+            return (
+                f"Reach {goal} by {spec.target_period} (from the {spec.baseline_period} baseline)"
+            )
         case _:
             return "Monitoring only: no target"
 
@@ -68,24 +73,41 @@ def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
     result = figures.result
     comparator_figures = tuple(
         ComparatorFigure(c.area.code, c.area.name, c.result.observation if c.result else None)
-        for c in figures.comparators)
-    rating = rate(RatingInput(measure, figures.item.target, result, comparator_figures,
-                              figures.baseline, point_end))
+        for c in figures.comparators
+    )
+    rating = rate(
+        RatingInput(
+            measure, figures.item.target, result, comparator_figures, figures.baseline, point_end
+        )
+    )
     observation = result.observation if result else None
     comparators = tuple(
         ComparatorAssessment(
-            c.area, c.result,
+            c.area,
+            c.result,
             interval_for(c.result.observation, measure.unit) if c.result else None,
             compare_with_comparator(observation, c.result.value, measure.unit, measure.polarity)
-            if observation is not None and c.result is not None else Comparison.NOT_COMPARED)
-        for c in figures.comparators)
-    direction = (direction_of_travel(observation, figures.year_earlier.observation
-                                     if figures.year_earlier else None,
-                                     measure.unit, measure.polarity)
-                 if observation is not None else Direction.NOT_COMPARED)
+            if observation is not None and c.result is not None
+            else Comparison.NOT_COMPARED,
+        )
+        for c in figures.comparators
+    )
+    direction = (
+        direction_of_travel(
+            observation,
+            figures.year_earlier.observation if figures.year_earlier else None,
+            measure.unit,
+            measure.polarity,
+        )
+        if observation is not None
+        else Direction.NOT_COMPARED
+    )
     return MeasureAssessment(
-        figures, rating,
+        figures,
+        rating,
         interval_for(observation, measure.unit) if observation else None,
         interval_for(observation, measure.unit, 0.998) if observation else None,
-        comparators, direction,
-        target_text(figures, [c.area.name for c in figures.comparators]))
+        comparators,
+        direction,
+        target_text(figures, [c.area.name for c in figures.comparators]),
+    )

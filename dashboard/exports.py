@@ -10,9 +10,24 @@ from typing import Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 OPEN_DATA_COLUMNS = (
-    "partnership", "period", "period_start", "period_end", "measure_code", "measure_title",
-    "unit", "area_code", "area_name", "value", "numerator", "denominator", "ci_low", "ci_high",
-    "rating_status", "illustrative", "note", "source",
+    "partnership",
+    "period",
+    "period_start",
+    "period_end",
+    "measure_code",
+    "measure_title",
+    "unit",
+    "area_code",
+    "area_name",
+    "value",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "rating_status",
+    "illustrative",
+    "note",
+    "source",
 )
 
 
@@ -30,8 +45,9 @@ def safe_row(row: Mapping[str, Any]) -> dict[str, Any]:
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = OPEN_DATA_COLUMNS) -> str:
     """CSV text with formulas neutralised; None becomes an empty cell."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\r\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in safe_row(row).items()})

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from dashboard.results_file import ParsedFile, Problem, ResultRow, parse_results_file
 from sqlalchemy.orm import Session
 
 from dashboard.periods import Period
+from dashboard.results_file import ParsedFile, Problem, ResultRow, parse_results_file
 from data_access import audit, catalogue, db, versions
 from data_access.tables import PeriodRow
 from data_access.tables import ResultRow as ResultTableRow
@@ -50,9 +50,9 @@ def ensure_periods(session: Session, periods: Iterable[Period]) -> dict[str, int
     """Period ids by canonical label, inserting the missing ones."""
     wanted = {p.label: p for p in periods}
     found = dict(
-        session.execute(
-            sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
-        ).tuples()
+        session.execute(sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted)))
+        .tuples()
+        .all()
     )
     missing = [wanted[label] for label in wanted if label not in found]
     if missing:
@@ -63,7 +63,9 @@ def ensure_periods(session: Session, periods: Iterable[Period]) -> dict[str, int
         found = dict(
             session.execute(
                 sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
-            ).tuples()
+            )
+            .tuples()
+            .all()
         )
     return found
 

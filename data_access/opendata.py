@@ -42,13 +42,20 @@ def _rows(slug: str | None, label: str | None, version: int) -> list[dict[str, A
     for partnership in _partnerships(version).values():
         if (slug and partnership.slug != slug) or partnership.slug not in horizons:
             continue
-        rows.extend(_partnership_rows(visible_partnership(partnership.slug, PUBLIC, version),
-                                      horizons[partnership.slug].end, label, version))
+        rows.extend(
+            _partnership_rows(
+                visible_partnership(partnership.slug, PUBLIC, version),
+                horizons[partnership.slug].end,
+                label,
+                version,
+            )
+        )
     return rows
 
 
-def _partnership_rows(partnership: Partnership, horizon: object, label: str | None,
-                      version: int) -> list[dict[str, Any]]:
+def _partnership_rows(
+    partnership: Partnership, horizon: object, label: str | None, version: int
+) -> list[dict[str, Any]]:
     areas = _areas(version)
     codes = [m.measure.code for m in partnership.measures]
     results = _results_up_to(codes, (partnership.area, *partnership.comparators), horizon)
@@ -59,36 +66,61 @@ def _partnership_rows(partnership: Partnership, horizon: object, label: str | No
             if label and result.period != label:
                 continue
             comparators = tuple(
-                ComparatorResult(areas[c], results.get((item.measure.code, c), {})
-                                 .get(result.period)) for c in partnership.comparators)
+                ComparatorResult(
+                    areas[c], results.get((item.measure.code, c), {}).get(result.period)
+                )
+                for c in partnership.comparators
+            )
             period = Period(result.period, result.period_start, result.period_end)
             baseline_label = item.target.baseline_period
-            figures = MeasureFigures(item, result, comparators,
-                                     own.get(year_earlier(period).label),
-                                     own.get(baseline_label) if baseline_label else None)
+            figures = MeasureFigures(
+                item,
+                result,
+                comparators,
+                own.get(year_earlier(period).label),
+                own.get(baseline_label) if baseline_label else None,
+            )
             assessment = assess(figures, result.period_end)
-            rows.append(_row(partnership.slug, item, result, areas, assessment.ci,
-                             str(assessment.rating.status)))
+            rows.append(
+                _row(
+                    partnership.slug,
+                    item,
+                    result,
+                    areas,
+                    assessment.ci,
+                    str(assessment.rating.status),
+                )
+            )
             for comparator in assessment.comparators:
                 if comparator.result is not None:
-                    rows.append(_row(partnership.slug, item, comparator.result, areas,
-                                     comparator.ci, ""))
+                    rows.append(
+                        _row(partnership.slug, item, comparator.result, areas, comparator.ci, "")
+                    )
     return rows
 
 
-def _row(slug: str, item: Any, result: Result, areas: dict, ci: Sequence[float] | None,
-         status: str) -> dict[str, Any]:
+def _row(
+    slug: str, item: Any, result: Result, areas: dict, ci: Sequence[float] | None, status: str
+) -> dict[str, Any]:
     return {
-        "partnership": slug, "period": result.period,
+        "partnership": slug,
+        "period": result.period,
         "period_start": result.period_start.isoformat(),
         "period_end": result.period_end.isoformat(),
-        "measure_code": item.measure.code, "measure_title": item.measure.title,
-        "unit": str(item.measure.unit), "area_code": result.area_code,
-        "area_name": areas[result.area_code].name, "value": result.value,
-        "numerator": result.numerator, "denominator": result.denominator,
-        "ci_low": ci[0] if ci else None, "ci_high": ci[1] if ci else None,
-        "rating_status": status, "illustrative": result.illustrative,
-        "note": result.note, "source": result.source,
+        "measure_code": item.measure.code,
+        "measure_title": item.measure.title,
+        "unit": str(item.measure.unit),
+        "area_code": result.area_code,
+        "area_name": areas[result.area_code].name,
+        "value": result.value,
+        "numerator": result.numerator,
+        "denominator": result.denominator,
+        "ci_low": ci[0] if ci else None,
+        "ci_high": ci[1] if ci else None,
+        "rating_status": status,
+        "illustrative": result.illustrative,
+        "note": result.note,
+        "source": result.source,
     }
 
 

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from dashboard.config_file import load_config
-from dashboard.results_file import ResultRow, parse_results_file
 from sqlalchemy.orm import Session
 
+from dashboard.config_file import load_config
 from dashboard.model import ActionStatus
 from dashboard.periods import parse_period
+from dashboard.results_file import ResultRow, parse_results_file
 from data_access import audit, catalogue, db, versions
 from data_access.imports import ImportRejected, ensure_periods, write_rows
 from data_access.publications import write_publication
@@ -86,7 +86,9 @@ def load_sample(actor: str, seed_dir: Path = SEED_DIR) -> SampleSummary:
         ):
             summary = write_rows(session, rows, actor, flag, False, name)
             changed += summary.inserted + summary.replaced
-        slugs = dict(session.execute(sa.select(PartnershipRow.slug, PartnershipRow.id)).tuples())
+        slugs = dict(
+            session.execute(sa.select(PartnershipRow.slug, PartnershipRow.id)).tuples().all()
+        )
         changed += _write_action_plan(session, seed_dir / "action_plan.csv", slugs)
         changed += _write_funded_projects(session, seed_dir / "funded_projects.csv", slugs)
         changed += _write_commentary(session, seed_dir / "commentary.csv", slugs)

@@ -83,8 +83,9 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path, server: Flask) -> I
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                  server: Flask) -> Iterator[str]:
+def sample_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, server: Flask
+) -> Iterator[str]:
     """The sample data loaded once per backend; tests using it must not write."""
     from data_access.sample import load_sample
 
