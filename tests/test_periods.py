@@ -193,9 +193,9 @@ def test_canonical_label_refuses_ranges_the_grammar_cannot_name(start: date, end
 
 
 @st.composite
-def canonical_labels(draw: st.DrawFn) -> str:
+def canonical_labels(draw: st.DrawFn, years: st.SearchStrategy[int] = YEARS) -> str:
     """A label of any of the five forms, in its canonical spelling."""
-    year = draw(YEARS)
+    year = draw(years)
     financial = f"{year}/{(year + 1) % 100:02d}"
     return draw(
         st.sampled_from(
@@ -286,7 +286,7 @@ def test_canonical_label_of_a_range_parses_back_to_that_range(dates: tuple[date,
     assert period_from_dates(start, end).label == canonical_label(start, end)
 
 
-@given(canonical_labels())
+@given(canonical_labels(years=st.integers(1902, 2099)))  # the year before stays in the grammar
 def test_year_earlier_keeps_the_length_and_moves_the_end_back_one_year(label: str) -> None:
     period = parse_period(label)
     earlier = year_earlier(period)
@@ -311,3 +311,13 @@ def test_sorting_agrees_with_end_date_then_length(labels: list[str]) -> None:
 def test_the_first_year_of_the_grammar_round_trips() -> None:
     period = parse_period("12m to 1900-03")
     assert parse_period(period.label) == period
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="periods.py: the year before '1900/01' is labelled '1899/00', which parse_period "
+    "refuses (same cause as above).",
+)
+def test_the_year_before_the_first_financial_year_can_be_named() -> None:
+    earlier = year_earlier(parse_period("1900/01"))
+    assert parse_period(earlier.label) == earlier
