@@ -335,7 +335,8 @@ class _Codes:
 
     def suggestion(self, text: str) -> str:
         if text not in self.suggestions:
-            close = difflib.get_close_matches(text, self.exact, n=1)
+            # GSS codes all look alike: below 0.8, E07000081 would "suggest" K04000001.
+            close = difflib.get_close_matches(text, self.exact, n=1, cutoff=0.8)
             self.suggestions[text] = f" (did you mean {close[0]}?)" if close else ""
         return self.suggestions[text]
 

@@ -141,6 +141,10 @@ def test_a_file_with_problems_is_not_ok() -> None:
             "line 3: area_code: unknown area 'E9999'",
         ),
         (
+            "CRIME_TOTAL_RATE,2018/19,E07000081,61.2,,,,",
+            "line 3: area_code: unknown area 'E07000081'",
+        ),
+        (
             "CRIME_TOTAL_RATE,2018/19,E06000052,61.2,,,,",
             "line 3: area_code: unknown area 'E06000052' (did you mean E06000025?)",
         ),
