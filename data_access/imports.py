@@ -50,9 +50,9 @@ def ensure_periods(session: Session, periods: Iterable[Period]) -> dict[str, int
     """Period ids by canonical label, inserting the missing ones."""
     wanted = {p.label: p for p in periods}
     found = dict(
-        session.execute(sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted)))
-        .tuples()
-        .all()
+        session.execute(
+            sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
+        ).all()
     )
     missing = [wanted[label] for label in wanted if label not in found]
     if missing:
@@ -63,9 +63,7 @@ def ensure_periods(session: Session, periods: Iterable[Period]) -> dict[str, int
         found = dict(
             session.execute(
                 sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return found
 

@@ -86,9 +86,7 @@ def load_sample(actor: str, seed_dir: Path = SEED_DIR) -> SampleSummary:
         ):
             summary = write_rows(session, rows, actor, flag, False, name)
             changed += summary.inserted + summary.replaced
-        slugs = dict(
-            session.execute(sa.select(PartnershipRow.slug, PartnershipRow.id)).tuples().all()
-        )
+        slugs = dict(session.execute(sa.select(PartnershipRow.slug, PartnershipRow.id)).all())
         changed += _write_action_plan(session, seed_dir / "action_plan.csv", slugs)
         changed += _write_funded_projects(session, seed_dir / "funded_projects.csv", slugs)
         changed += _write_commentary(session, seed_dir / "commentary.csv", slugs)
