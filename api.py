@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -24,6 +26,7 @@ from data_access.results import (
     visible_partnership,
 )
 
+logger = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
@@ -213,6 +216,19 @@ def results_json() -> Response:
 def unknown_route(_rest: str) -> Response:
     """Anything else under /api/v1 is a JSON 404, not Dash's catch-all page."""
     return _error("Not found: see INTERFACES.md section 5 for the routes.", 404)
+
+
+@blueprint.errorhandler(500)
+def server_error(error: Exception) -> Response:
+    """Log with a reference; answer calmly in JSON, never with a traceback."""
+    reference = secrets.token_hex(2).upper()
+    logger.error(
+        "API request %s failed (reference %s)",
+        request.path,
+        reference,
+        exc_info=getattr(error, "original_exception", error),
+    )
+    return _error(f"Something went wrong on our side. Quote reference {reference}.", 500)
 
 
 @blueprint.errorhandler(405)

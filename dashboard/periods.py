@@ -77,7 +77,7 @@ def _dates_from_label(label: str) -> tuple[date, date]:
     text = " ".join(label.strip().lower().split())
     if match := _FINANCIAL.match(text):
         y1, y2 = int(match["y1"]), match["y2"]
-        _check_year(y1, label)
+        _check_year(y1 + 1, label)  # the year a financial year ends in
         second = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)
         if len(y2) == 2 and second < y1:
             second += 100
