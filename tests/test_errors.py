@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from data_access import db
@@ -11,8 +12,9 @@ from data_access.cache import cache
 
 
 def test_an_api_failure_answers_json_with_a_reference_and_no_traceback(
-    server: Flask, tmp_path: Path
+    server: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(server.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
     with server.app_context():
         db.configure(f"sqlite:///{tmp_path / 'unmigrated.db'}")  # no tables: every query fails
         cache.clear()
