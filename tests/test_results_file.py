@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import date, datetime
 
@@ -651,6 +652,24 @@ def test_only_the_first_worksheet_is_read() -> None:
 
 def test_an_empty_workbook_is_an_empty_file() -> None:
     assert file_error(xlsx_bytes([]), "r.xlsx").startswith("the file is empty:")
+
+
+# --- the cycle collector, paused for speed, is left as it was ------------------------------
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_file_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    good = csv_bytes("CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,,")
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        parse(good)
+        assert gc.isenabled() is enabled
+        with pytest.raises(ResultsFileError):
+            parse(b"")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 # --- validate on its own --------------------------------------------------------------------
