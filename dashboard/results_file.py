@@ -217,17 +217,29 @@ def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
         delimiter = max(_DELIMITERS, key=first_line.count)
         if first_line.count(delimiter) == 0:
             delimiter = ","
-    reader = csv.reader(source, delimiter=delimiter)
+    # strict: an unclosed quote must not quietly swallow the rest of the file into one cell
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     start = skipped + 1  # a quoted cell may span lines: a row is numbered by its first line
     try:
         for cells in reader:
             yield start, cells
             start = skipped + reader.line_num + 1
     except csv.Error as error:
-        raise ResultsFileError(
-            f"line {start}: the file cannot be read as CSV ({error}): check the quotes on that "
-            f"line. {SAVE_AS_HELP}"
-        ) from error
+        raise ResultsFileError(f"line {start}: {_quote_problem(str(error))}") from error
+
+
+def _quote_problem(message: str) -> str:
+    if "unexpected end of data" in message:
+        return (
+            'a quote (") opened in this row is never closed, so the rest of the file would run '
+            "into one cell: close the quote or remove it."
+        )
+    if "expected after" in message:
+        return (
+            "a cell starts with a quote but goes on after the closing quote: put the whole cell "
+            'in quotes and double any quote inside it ("").'
+        )
+    return f"the file cannot be read as CSV ({message}): check the quotes in this row."
 
 
 def _decode(content: bytes) -> str:

@@ -472,6 +472,32 @@ def test_an_empty_file_says_what_the_first_line_must_be(content: bytes) -> None:
     )
 
 
+def test_an_unclosed_quote_is_an_error_rather_than_rows_swallowed_into_one_cell() -> None:
+    content = csv_bytes(
+        "CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,,",
+        'CRIME_TOTAL_RATE,2017/18,E06000025,61.2,,,"unclosed note,',
+        "CRIME_TOTAL_RATE,2016/17,E06000025,61.2,,,,",
+    )
+    assert file_error(content).startswith('line 3: a quote (") opened in this row is never closed')
+
+
+def test_text_after_a_closing_quote_is_an_error_naming_the_row() -> None:
+    content = csv_bytes('CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,"Rise" since 2017,')
+    assert file_error(content).startswith(
+        "line 2: a cell starts with a quote but goes on after the closing quote"
+    )
+
+
+def test_a_quote_inside_an_unquoted_cell_is_kept() -> None:
+    row = only_row('CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,A "provisional" figure,')
+    assert row.note == 'A "provisional" figure'
+
+
+def test_a_cell_too_long_for_the_csv_reader_names_its_row() -> None:
+    content = csv_bytes('CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,"' + "x" * 200_000 + '",')
+    assert file_error(content).startswith("line 2: the file cannot be read as CSV (field larger")
+
+
 def test_a_header_without_rows_is_an_error() -> None:
     assert file_error(HEADER.encode() + b"\n\n") == (
         "line 1: the file has a header but no rows of results."
