@@ -22,6 +22,7 @@ from data_access.imports import ImportRejected, import_results
 from data_access.publications import PublishError, publish
 from data_access.results import NotVisible
 from data_access.sample import SampleError, load_sample
+from data_access.users import UserError, save_user
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -168,6 +169,43 @@ def publish_command(slug: str, period: str) -> None:
         )
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    help="viewer, editor or admin (admins belong to every partnership).",
+)
+@click.option(
+    "--partnership",
+    "partnerships",
+    multiple=True,
+    metavar="SLUG",
+    help="A partnership the user belongs to; repeat for several.",
+)
+@click.option(
+    "--password",
+    envvar="PASSWORD",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    hidden=True,  # read from PASSWORD or typed at the prompt, never left in shell history
+)
+def create_user_command(
+    email: str, role: str, partnerships: tuple[str, ...], password: str
+) -> None:
+    """Create a user, or update their password, role and partnerships (password from PASSWORD
+    or a hidden prompt)."""
+    _require_schema()
+    try:
+        user, created = save_user(email, password, role, partnerships, operating_system_user())
+    except UserError as error:
+        raise _fail(str(error)) from error
+    where = "every partnership" if user.role == "admin" else ", ".join(sorted(user.member_of))
+    verb = "Created" if created else "Updated"
+    click.echo(f"{verb} {user.role} {user.email}, a member of {where}.")
+
+
 COMMANDS = (
     init_db_command,
     load_sample_command,
@@ -175,6 +213,7 @@ COMMANDS = (
     import_results_command,
     export_results_command,
     publish_command,
+    create_user_command,
 )
 
 

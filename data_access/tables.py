@@ -211,3 +211,13 @@ class DataVersionRow(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class SignInThrottleRow(Base):
+    """Failed sign-ins per key ("email:…" or "client:…"), shared by every worker (issue #6)."""
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

@@ -1,0 +1,259 @@
+"""Users, their partnerships, password checks and the sign-in throttle (issue #6).
+
+Passwords are stored as argon2id hashes and never logged. The throttle lives in the database,
+so every gunicorn worker sees the same count of failed attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dashboard.model import Role
+from data_access import audit, db
+from data_access.tables import MembershipRow, PartnershipRow, SignInThrottleRow, UserRow
+
+logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # argon2 handles any length; this bounds the work one request can ask
+EMAIL_MAX = 320
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+# Failures allowed inside the window before a key is locked, per kind of key. A client address
+# gets more, because several people may share one (a council network behind one proxy).
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_LOCK = timedelta(minutes=15)
+THROTTLE_LIMITS = {"email": 5, "client": 30}
+
+_hasher = PasswordHasher()
+# Checked when no such user exists, so an unknown address costs the same time as a wrong password
+_DUMMY_HASH = _hasher.hash("not a password: equalises timing for unknown users")
+
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedInUser:
+    """A user as flask-login holds them: id, e-mail, role and the partnerships they belong to."""
+
+    id: int
+    email: str
+    role: Role
+    member_of: frozenset[str]
+
+    # flask-login's user interface; a user we load is always an active, signed-in one
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def normalise_email(email: str) -> str:
+    """Lower-case and trimmed; raises UserError when it is not an e-mail address."""
+    cleaned = (email or "").strip().lower()
+    if len(cleaned) > EMAIL_MAX or not _EMAIL.match(cleaned):
+        raise UserError(f"'{email}' is not an e-mail address: use the form name@example.gov.uk.")
+    return cleaned
+
+
+def parse_role(role: str) -> Role:
+    try:
+        return Role((role or "").strip().lower())
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise UserError(f"'{role}' is not a role: use one of {choices}.") from None
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(
+            f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"The password is too long: use at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+def _partnership_ids(session: Session, slugs: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(slugs))
+    found = dict(
+        session.execute(
+            sa.select(PartnershipRow.slug, PartnershipRow.id).where(PartnershipRow.slug.in_(wanted))
+        ).all()
+    )
+    missing = [s for s in wanted if s not in found]
+    if missing:
+        known = ", ".join(session.scalars(sa.select(PartnershipRow.slug).order_by("slug")))
+        raise UserError(
+            f"No partnership {', '.join(repr(m) for m in missing)}: "
+            f"known partnerships are {known or 'none (run load-sample or load-config first)'}."
+        )
+    return found
+
+
+def save_user(
+    email: str, password: str, role: str, partnerships: Sequence[str], actor: str
+) -> tuple[SignedInUser, bool]:
+    """Create the user, or update their password, role and partnerships; returns (user, created).
+
+    Admins are members of every partnership, so they need none named; viewers and editors need
+    at least one. Nothing is saved when any argument is wrong.
+    """
+    address = normalise_email(email)
+    user_role = parse_role(role)
+    check_password_rules(password)
+    if user_role is not Role.ADMIN and not partnerships:
+        raise UserError(
+            f"A {user_role} must belong to at least one partnership: add --partnership SLUG."
+        )
+    with db.transaction() as session:
+        ids = _partnership_ids(session, [] if user_role is Role.ADMIN else partnerships)
+        row = session.scalar(sa.select(UserRow).where(UserRow.email == address))
+        created = row is None
+        if row is None:
+            row = UserRow(email=address, created_at=audit.now(), password_hash="", role="")
+            session.add(row)
+        row.password_hash = _hasher.hash(password)
+        row.role = user_role.value
+        session.flush()
+        session.execute(sa.delete(MembershipRow).where(MembershipRow.user_id == row.id))
+        session.add_all(MembershipRow(user_id=row.id, partnership_id=i) for i in ids.values())
+        audit.record(
+            session,
+            actor,
+            "create-user" if created else "update-user",
+            address,
+            role=user_role.value,
+            partnerships=sorted(ids),
+        )
+        user_id = row.id
+    user = user_by_id(user_id)
+    assert user is not None
+    return user, created
+
+
+def _user(session: Session, row: UserRow) -> SignedInUser:
+    role = Role(row.role)
+    if role is Role.ADMIN:
+        slugs = session.scalars(sa.select(PartnershipRow.slug))
+    else:
+        slugs = session.scalars(
+            sa.select(PartnershipRow.slug)
+            .join(MembershipRow, MembershipRow.partnership_id == PartnershipRow.id)
+            .where(MembershipRow.user_id == row.id)
+        )
+    return SignedInUser(row.id, row.email, role, frozenset(slugs))
+
+
+def user_by_id(user_id: int | str) -> SignedInUser | None:
+    """The user with this id (flask-login's user loader), or None."""
+    try:
+        key = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with db.session() as session:
+        row = session.get(UserRow, key)
+        return _user(session, row) if row is not None else None
+
+
+def check_credentials(email: str, password: str) -> SignedInUser | None:
+    """The user when the password is right; None for a wrong password or an unknown address."""
+    try:
+        address = normalise_email(email)
+    except UserError:
+        address = None
+    with db.session() as session:
+        row = (
+            session.scalar(sa.select(UserRow).where(UserRow.email == address)) if address else None
+        )
+        stored = row.password_hash if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None:
+            return None
+        user = _user(session, row)
+    if _hasher.check_needs_rehash(stored):
+        with db.transaction() as session:
+            session.execute(
+                sa.update(UserRow)
+                .where(UserRow.id == user.id)
+                .values(password_hash=_hasher.hash(password))
+            )
+    return user
+
+
+def throttle_keys(email: str, client: str | None) -> list[str]:
+    """The keys a sign-in attempt counts against: the address typed and the client's address."""
+    keys = [f"email:{(email or '').strip().lower()[:EMAIL_MAX]}"]
+    if client:
+        keys.append(f"client:{client[:64]}")
+    return keys
+
+
+def _limit(key: str) -> int:
+    return THROTTLE_LIMITS[key.split(":", 1)[0]]
+
+
+def locked_until(keys: Sequence[str], now: datetime | None = None) -> datetime | None:
+    """When the latest lock on any of these keys ends, or None when sign-in may be tried."""
+    now = now or audit.now()
+    with db.session() as session:
+        ends = session.scalars(
+            sa.select(SignInThrottleRow.locked_until).where(
+                SignInThrottleRow.key.in_(list(keys)), SignInThrottleRow.locked_until > now
+            )
+        ).all()
+    return max(ends) if ends else None
+
+
+def record_failure(keys: Sequence[str], now: datetime | None = None) -> None:
+    """Count one failed attempt against each key; lock a key that reaches its limit."""
+    now = now or audit.now()
+    for key in keys:
+        for attempt in range(2):  # a second worker may insert the same key first: then update it
+            try:
+                with db.transaction() as session:
+                    _count_failure(session, key, now)
+                break
+            except IntegrityError:
+                if attempt:
+                    raise
+
+
+def _count_failure(session: Session, key: str, now: datetime) -> None:
+    row = session.get(SignInThrottleRow, key, with_for_update=True)
+    if row is None:
+        row = SignInThrottleRow(key=key, failures=0, window_start=now, locked_until=None)
+        session.add(row)
+    elif row.window_start + THROTTLE_WINDOW < now:
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    if row.failures >= _limit(key):
+        row.locked_until = now + THROTTLE_LOCK
+        row.failures, row.window_start = 0, now
+        logger.warning("sign-in locked for %s after repeated failures", key.split(":", 1)[0])
+
+
+def clear_failures(keys: Sequence[str]) -> None:
+    """A successful sign-in forgets the failures counted against its e-mail address."""
+    with db.transaction() as session:
+        session.execute(
+            sa.delete(SignInThrottleRow).where(
+                SignInThrottleRow.key.in_([k for k in keys if k.startswith("email:")])
+            )
+        )
