@@ -8,16 +8,20 @@ import dash
 from dash import Dash
 
 import api
+import auth
 import cli
-from callbacks import errors, home
+import embed
+import security
+import statements
+from callbacks import county, errors, measure, overview, priority
 from dashboard.settings import Settings
 from data_access import cache, db
 from layouts import pages, shell
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_MODULES = (home,)
-EDGES = (cli, api)
+CALLBACK_MODULES = (overview, priority, measure, county)
+EDGES = (cli, api, embed, statements)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -41,12 +45,35 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config.update(SECRET_KEY=settings.secret_key_or_random(), TESTING=settings.testing)
     db.configure(settings.database_url)
     cache.init_app(app.server, settings.redis_url)
-    dash.register_page("home", path="/", title=shell.SERVICE_NAME, layout=pages.home)
+    # The more specific templates first: Dash takes the first template that matches.
+    dash.register_page(
+        "priority",
+        path_template="/p/<slug>/priority/<number>",
+        title="Priority",
+        layout=pages.priority,
+    )
+    dash.register_page(
+        "measure",
+        path_template="/p/<slug>/measure/<code>",
+        title="Measure",
+        layout=pages.measure,
+    )
+    dash.register_page(
+        "overview", path_template="/p/<slug>", title="Overview", layout=pages.overview
+    )
+    dash.register_page("home", path="/", title=shell.SERVICE_NAME, layout=pages.overview)
+    dash.register_page(
+        "county", path_template="/county/<code>", title="County view", layout=pages.county
+    )
+    dash.register_page("not_found_404", path="/404", title="Page not found", layout=pages.not_found)
     app.layout = shell.page_shell
     for module in CALLBACK_MODULES:
         module.register(app)
     for edge in EDGES:
         edge.init_app(app.server)
+    # Secure cookies and HSTS need HTTPS: production always has it, a laptop on http does not
+    auth.init_app(app.server, secure_cookies=settings.is_production)
+    security.init_app(app, settings.embed_allowed_origins, https_only=settings.is_production)
     return app
 
 

@@ -1,18 +1,179 @@
 """Page skeletons. Dash calls each with no arguments to build its validation layout, so they
 take URL values as keywords with defaults, accept unknown query keys, and touch no database:
-callbacks fill them in.
+callbacks fill them in from the state store, and the pickers write back to the URL.
 """
 
 from __future__ import annotations
 
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash.development.base_component import Component
 
 from layouts import ids
 
+LOADING = "Loading results…"
+ALL_PRIORITIES = "all"
 
-def home(**_unknown: str) -> html.Div:
-    return html.Div([
-        html.H1("Community safety partnerships"),
-        html.P("Each partnership's latest published results, rated against its own targets."),
-        html.Div(id=ids.HOME_LIST, **{"aria-live": "polite"}),
-    ])
+
+def _picker(picker_id: str, label: str, value: str | None) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=picker_id),
+            dbc.Select(id=picker_id, options=[], value=value or ""),
+        ],
+        xs=12,
+        md=4,
+        className="picker",
+    )
+
+
+def _page(
+    state_id: str,
+    shown_id: str,
+    state: dict[str, str | None],
+    location_id: str,
+    header_id: str,
+    controls: Component,
+    body: list[Component],
+) -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id=state_id, data=state),
+            dcc.Store(id=shown_id, data=None),
+            dcc.Location(id=location_id, refresh=False),
+            html.Div(html.P(LOADING, className="loading"), id=header_id),
+            controls,
+            *body,
+        ]
+    )
+
+
+def overview(
+    slug: str | None = None,
+    period: str | None = None,
+    priority: str | None = None,
+    **_unknown: str,
+) -> html.Div:
+    """/ and /p/<slug>: the pickers, counts, key and tiles of one partnership at one point."""
+    controls = html.Div(
+        dbc.Row(
+            [
+                _picker(ids.PARTNERSHIP_PICKER, "Partnership", slug),
+                _picker(ids.PERIOD_PICKER, "Reporting point", period),
+                _picker(ids.PRIORITY_PICKER, "Priority", priority or ALL_PRIORITIES),
+            ],
+            className="g-3",
+        ),
+        id=ids.OVERVIEW_CONTROLS,
+        className="controls",
+        role="search",
+        **{"aria-label": "Choose what to show"},
+    )
+    return _page(
+        ids.OVERVIEW_STATE,
+        ids.OVERVIEW_SHOWN,
+        {"slug": slug, "period": period, "priority": priority},
+        ids.OVERVIEW_LOCATION,
+        ids.OVERVIEW_HEADER,
+        controls,
+        [
+            html.Div(id=ids.OVERVIEW_COUNTS, **{"aria-live": "polite"}, className="counts-region"),
+            html.Div(id=ids.OVERVIEW_TILES),
+        ],
+    )
+
+
+def _period_controls(controls_id: str, picker_id: str, period: str | None) -> html.Div:
+    return html.Div(
+        dbc.Row(_picker(picker_id, "Reporting point", period), className="g-3"),
+        id=controls_id,
+        className="controls",
+        role="search",
+        **{"aria-label": "Choose the reporting point"},
+    )
+
+
+def priority(
+    slug: str | None = None,
+    number: str | None = None,
+    period: str | None = None,
+    **_unknown: str,
+) -> html.Div:
+    """/p/<slug>/priority/<number>: measures beside comparators, action plan, funded projects."""
+    return _page(
+        ids.PRIORITY_STATE,
+        ids.PRIORITY_SHOWN,
+        {"slug": slug, "number": number, "period": period},
+        ids.PRIORITY_LOCATION,
+        ids.PRIORITY_HEADER,
+        _period_controls(ids.PRIORITY_CONTROLS, ids.PRIORITY_PERIOD_PICKER, period),
+        [html.Div(id=ids.PRIORITY_BODY)],
+    )
+
+
+def measure(
+    slug: str | None = None,
+    code: str | None = None,
+    period: str | None = None,
+    **_unknown: str,
+) -> html.Div:
+    """/p/<slug>/measure/<code>: history chart, commentary, definition, data and download."""
+    return _page(
+        ids.MEASURE_STATE,
+        ids.MEASURE_SHOWN,
+        {"slug": slug, "code": code, "period": period},
+        ids.MEASURE_LOCATION,
+        ids.MEASURE_HEADER,
+        _period_controls(ids.MEASURE_CONTROLS, ids.MEASURE_PERIOD_PICKER, period),
+        [
+            html.Div(id=ids.MEASURE_BODY),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Download this data (CSV)",
+                        id=ids.MEASURE_DOWNLOAD_BUTTON,
+                        color="primary",
+                        outline=True,
+                    ),
+                    dcc.Download(id=ids.MEASURE_DOWNLOAD),
+                ],
+                className="download",
+            ),
+        ],
+    )
+
+
+def county(code: str | None = None, period: str | None = None, **_unknown: str) -> html.Div:
+    """/county/<code>: every partnership in a county or force area, measure by measure."""
+    return _page(
+        ids.COUNTY_STATE,
+        ids.COUNTY_SHOWN,
+        {"code": code, "period": period},
+        ids.COUNTY_LOCATION,
+        ids.COUNTY_HEADER,
+        _period_controls(ids.COUNTY_CONTROLS, ids.COUNTY_PERIOD_PICKER, period),
+        [html.Div(id=ids.COUNTY_BODY)],
+    )
+
+
+NOT_FOUND_TITLE = "Page not found"
+
+
+def not_found_panel() -> html.Div:
+    """The one answer to anything unknown or not visible to this audience."""
+    return html.Div(
+        [
+            html.H1(NOT_FOUND_TITLE),
+            html.P(
+                "There is no page at this address. Check the address, or the reporting point, "
+                "priority or measure in it."
+            ),
+            html.P(dcc.Link("Go to the partnerships overview", href="/")),
+        ],
+        className="not-found",
+    )
+
+
+def not_found(**_unknown: str) -> html.Div:
+    """Any address that matches no page."""
+    return not_found_panel()
