@@ -111,3 +111,15 @@ def client(server: Flask, sample_db: str) -> FlaskClient:
 @pytest.fixture
 def runner(server: Flask) -> FlaskCliRunner:
     return server.test_cli_runner()
+
+
+@pytest.fixture
+def users_db(empty_db: str, server: Flask) -> str:
+    """The sample data plus three users (tests/signing.py), on a database of its own."""
+    from data_access.sample import load_sample
+    from tests.signing import create_test_users
+
+    load_sample("test-loader")
+    create_test_users()
+    cache.clear()
+    return empty_db
