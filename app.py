@@ -74,9 +74,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     # Secure cookies and HSTS need HTTPS: production always has it, a laptop on http does not
     auth.init_app(app.server, secure_cookies=settings.is_production)
     security.init_app(app, settings.embed_allowed_origins, https_only=settings.is_production)
-    # Secure cookies and HSTS need HTTPS: production always has it, a laptop on http does not
-    auth.init_app(app.server, secure_cookies=settings.is_production)
-    security.init_app(app, settings.embed_allowed_origins, https_only=settings.is_production)
     return app
 
 
