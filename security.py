@@ -54,7 +54,7 @@ def embed_policy(allowed_origins: Sequence[str]) -> str:
 
 def init_app(app: Dash, allowed_origins: Sequence[str], https_only: bool) -> None:
     """Add the headers to every response of the Dash app's server."""
-    embed = embed_policy(allowed_origins)
+    app.server.config["EMBED_ALLOWED_ORIGINS"] = tuple(allowed_origins)
 
     @cache
     def dashboard() -> str:
@@ -64,7 +64,9 @@ def init_app(app: Dash, allowed_origins: Sequence[str], https_only: bool) -> Non
     @app.server.after_request
     def add_security_headers(response: Response) -> Response:
         is_embed = request.path.startswith(EMBED_PREFIX)
-        response.headers["Content-Security-Policy"] = embed if is_embed else dashboard()
+        response.headers["Content-Security-Policy"] = (
+            embed_policy(app.server.config["EMBED_ALLOWED_ORIGINS"]) if is_embed else dashboard()
+        )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         if not is_embed:
