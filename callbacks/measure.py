@@ -313,7 +313,7 @@ def register(app: Dash) -> None:
         Output(ids.MEASURE_CONTROLS, "hidden"),
         Output(ids.MEASURE_PERIOD_PICKER, "options"),
         Output(ids.MEASURE_BODY, "children"),
-        Output(ids.MEASURE_DOWNLOAD_BUTTON, "hidden"),
+        Output(ids.MEASURE_DOWNLOAD_AREA, "hidden"),
         Output(ids.MEASURE_PERIOD_PICKER, "value"),
         Output(ids.MEASURE_SHOWN, "data"),
         Input(ids.MEASURE_STATE, "data"),

@@ -40,7 +40,7 @@ def _page(
         [
             dcc.Store(id=state_id, data=state),
             dcc.Store(id=shown_id, data=None),
-            dcc.Location(id=location_id, refresh=False),
+            dcc.Location(id=location_id, refresh="callback-nav"),
             html.Div(html.P(LOADING, className="loading"), id=header_id),
             controls,
             *body,
@@ -137,6 +137,7 @@ def measure(
                     ),
                     dcc.Download(id=ids.MEASURE_DOWNLOAD),
                 ],
+                id=ids.MEASURE_DOWNLOAD_AREA,
                 className="download",
             ),
         ],
