@@ -12,25 +12,67 @@ SERVICE_NAME = "Community safety performance"
 
 
 def page_shell() -> html.Div:
-    return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        html.A("Skip to main content", href="#main",
-               className="visually-hidden-focusable skip-link"),
-        html.Header(
-            dbc.Container([
-                html.A(SERVICE_NAME, href="/", className="service-name"),
-                html.Nav(html.Ul([
-                    html.Li(html.A("Partnerships", href="/")),
-                    html.Li(html.A("Open data", href="/api/v1/results.csv")),
-                ], className="nav-list"), **{"aria-label": "Main"}),
-            ], className="header-inner"),
-            className="site-header"),
-        html.Main(dbc.Container([html.Div(id=ids.ERROR_BANNER), dash.page_container]),
-                  id=ids.MAIN, tabIndex="-1"),
-        html.Footer(dbc.Container([
-            html.P(["Figures from ONS and Home Office releases are © Crown copyright, licensed "
-                    "under the ", html.A("Open Government Licence v3.0",
-                                        href="https://www.nationalarchives.gov.uk/doc/"
-                                             "open-government-licence/version/3/"), "."]),
-        ]), className="site-footer"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.A(
+                "Skip to main content",
+                href="#main",
+                className="visually-hidden-focusable skip-link",
+            ),
+            html.Header(
+                dbc.Container(
+                    [
+                        html.A(SERVICE_NAME, href="/", className="service-name"),
+                        html.Nav(
+                            html.Ul(
+                                [
+                                    html.Li(html.A("Partnerships", href="/")),
+                                    html.Li(html.A("Open data", href="/api/v1/results.csv")),
+                                    # /sign-in offers "Sign out" to someone already signed in
+                                    html.Li(html.A("Sign in", href="/sign-in")),
+                                ],
+                                className="nav-list",
+                            ),
+                            **{"aria-label": "Main"},
+                        ),
+                    ],
+                    className="header-inner",
+                ),
+                className="site-header",
+            ),
+            html.Main(
+                dbc.Container([html.Div(id=ids.ERROR_BANNER), dash.page_container]),
+                id=ids.MAIN,
+                tabIndex="-1",
+            ),
+            html.Footer(
+                dbc.Container(
+                    [
+                        html.P(
+                            [
+                                "Figures from ONS and Home Office releases are © Crown "
+                                "copyright, licensed under the ",
+                                html.A(
+                                    "Open Government Licence v3.0",
+                                    href="https://www.nationalarchives.gov.uk/doc/"
+                                    "open-government-licence/version/3/",
+                                ),
+                                ".",
+                            ]
+                        ),
+                        html.Ul(
+                            [
+                                html.Li(html.A("Accessibility statement", href="/accessibility")),
+                                html.Li(
+                                    html.A("How ratings and statistics work", href="/about-ratings")
+                                ),
+                            ],
+                            className="footer-links list-inline",
+                        ),
+                    ]
+                ),
+                className="site-footer",
+            ),
+        ]
+    )
