@@ -45,27 +45,31 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config.update(SECRET_KEY=settings.secret_key_or_random(), TESTING=settings.testing)
     db.configure(settings.database_url)
     cache.init_app(app.server, settings.redis_url)
-    # The more specific templates first: Dash takes the first template that matches.
+    # Dash takes the first template that matches, in `order`: the more specific ones first.
     dash.register_page(
         "priority",
         path_template="/p/<slug>/priority/<number>",
         title="Priority",
         layout=pages.priority,
+        order=1,
     )
     dash.register_page(
         "measure",
         path_template="/p/<slug>/measure/<code>",
         title="Measure",
         layout=pages.measure,
+        order=2,
     )
     dash.register_page(
-        "overview", path_template="/p/<slug>", title="Overview", layout=pages.overview
+        "overview", path_template="/p/<slug>", title="Overview", layout=pages.overview, order=3
     )
-    dash.register_page("home", path="/", title=shell.SERVICE_NAME, layout=pages.overview)
+    dash.register_page("home", path="/", title=shell.SERVICE_NAME, layout=pages.overview, order=0)
     dash.register_page(
-        "county", path_template="/county/<code>", title="County view", layout=pages.county
+        "county", path_template="/county/<code>", title="County view", layout=pages.county, order=4
     )
-    dash.register_page("not_found_404", path="/404", title="Page not found", layout=pages.not_found)
+    dash.register_page(
+        "not_found_404", path="/404", title="Page not found", layout=pages.not_found, order=5
+    )
     app.layout = shell.page_shell
     for module in CALLBACK_MODULES:
         module.register(app)

@@ -149,3 +149,20 @@ def test_no_serious_or_critical_accessibility_violation(
     context.close()
     assert bad == []
     assert console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("route", "heading"),
+    [
+        ("/p/south-glos/priority/2", "Priority 2: Strengthen and improve your local community"),
+        ("/p/gloucester/measure/CRIME_TOTAL_RATE", "Total recorded crime per 1,000 population"),
+        ("/county/E10000013", "Gloucestershire: partnerships side by side"),
+    ],
+)
+def test_each_drill_down_view_opens_from_its_address(
+    page: Page, app_url: str, console_errors: list[str], route: str, heading: str
+) -> None:
+    page.goto(app_url + route)
+    expect(page.locator("h1")).to_have_text(heading, timeout=20_000)
+    expect(page.locator("figure, table").first).to_be_visible()
+    assert console_errors == []
