@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html
@@ -24,14 +25,19 @@ NOT_PUBLISHED = "Not yet published"
 CountyOutputs = tuple[Any, bool, list, Any, str, str | None]
 
 
-def _points(slugs: list[str]) -> list[ReportingPoint]:
-    """Every point any partnership here may be opened at, newest first, one per label."""
+def _points(slugs: list[str]) -> tuple[list[ReportingPoint], str | None]:
+    """Every point any partnership here may be opened at, newest first, one per label; and the
+    default: the newest of the points the most partnerships can show, so few cells are empty."""
     audience = current_audience()
     found: dict[str, ReportingPoint] = {}
+    counts: Counter[str] = Counter()
     for slug in slugs:
         for point in reporting_points(slug, audience):
             found.setdefault(point.label, point)
-    return sorted(found.values(), key=lambda p: (p.end, p.start), reverse=True)
+            counts[point.label] += 1
+    points = sorted(found.values(), key=lambda p: (p.end, p.start), reverse=True)
+    default = max(points, key=lambda p: (counts[p.label], p.end), default=None)
+    return points, default.label if default else None
 
 
 def _cell(a: MeasureAssessment | None, slug: str, label: str) -> Component | str:
@@ -52,14 +58,14 @@ def _cell(a: MeasureAssessment | None, slug: str, label: str) -> Component | str
 
 def _county(code: str, period: str | None) -> CountyOutputs:
     partnerships = partnerships_within(code)
-    points = _points([p.slug for p in partnerships])
+    points, default = _points([p.slug for p in partnerships])
     if period:
         try:
             label = parse_period(period).label
         except PeriodLabelError as error:
             raise NotVisible(str(error)) from error
-    elif points:
-        label = points[0].label
+    elif default:
+        label = default
     else:
         raise NotVisible(f"Nothing published yet in '{code}'.")
     views: dict[str, PartnershipView | None] = {}

@@ -148,7 +148,10 @@ def funding(projects: list[FundedProject]) -> html.Section:
     total = sum(p.amount_gbp for p in projects)
     content: list[Component] = (
         [
-            html.P(f"{len(projects)} projects, {format_value(total, Unit.CURRENCY_GBP)} in total."),
+            html.P(
+                f"{len(projects)} project{'' if len(projects) == 1 else 's'}, "
+                f"{format_value(total, Unit.CURRENCY_GBP)} in total."
+            ),
             data_table(
                 "Funded projects", ["Project", "Theme", "Amount", "Period", "Outcomes"], rows
             ),

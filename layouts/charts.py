@@ -24,6 +24,8 @@ COMPARATOR_STYLES = (
     ("#F46A25", "dashdot", "triangle-up"),
     ("#A285D1", "longdash", "x"),
 )
+PANEL_HEIGHT = 200  # px per measure in the priority chart
+PANEL_GAP = 90  # px between panels, room for the axis figures and the next title
 CONFIG = {
     "displaylogo": False,
     "responsive": True,
@@ -122,11 +124,12 @@ def history_figure(
 def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure:
     """One small panel per measure: each area's latest value with its 95% interval as error bars."""
     rows = max(len(panels), 1)
+    height = 60 + PANEL_HEIGHT * rows
     fig = make_subplots(
         rows=rows,
         cols=1,
         subplot_titles=[t for t, _ in panels] or [""],
-        vertical_spacing=min(0.3 / rows, 0.08),
+        vertical_spacing=PANEL_GAP / height if rows > 1 else 0.0,
     )
     for row, (_, lines) in enumerate(panels, start=1):
         names = [line.name for line in lines]
@@ -160,7 +163,7 @@ def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure
             col=1,
         )
         fig.update_yaxes(autorange="reversed", row=row, col=1)
-    return _layout(fig, 60 + 150 * rows)
+    return _layout(fig, height)
 
 
 def chart_figure(

@@ -210,3 +210,9 @@ def test_an_unknown_area_is_not_found(request_context, code: str) -> None:
 def test_the_page_ids_are_unique() -> None:
     names = [v for k, v in vars(ids).items() if k.isupper()]
     assert len(names) == len(set(names))
+
+
+def test_the_county_view_opens_the_point_most_partnerships_have_published(request_context) -> None:
+    *_, body, label, _shown = county.show_county(_state(code="E10000013", period=None))
+    assert label == "2018"
+    assert county.NOT_PUBLISHED not in text(body)
