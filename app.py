@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         on_error=errors.report,
         update_title=None,
     )
+    # The page language, for screen readers and WCAG 3.1.1; Dash's index page has none.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     app.server.config.update(SECRET_KEY=settings.secret_key_or_random(), TESTING=settings.testing)
     db.configure(settings.database_url)
     cache.init_app(app.server, settings.redis_url)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.config_file import parse_config  # noqa: E402
-from data_access import catalogue, db, schema  # noqa: E402
-from data_access.imports import import_results, validate_file  # noqa: E402
+from dashboard.config_file import parse_config
+from data_access import catalogue, db, schema
+from data_access.imports import import_results, validate_file
 
 MEASURES = 40
 PERIODS = [f"{year}/{(year + 1) % 100:02d} H{half}" for year in range(2005, 2021)

@@ -1,1 +1,1 @@
-"""Pure domain logic: periods, ratings, statistics and file rules. Imports nothing of Dash, Flask or SQL."""
+"""Pure domain logic: periods, ratings, statistics, file rules. No Dash, Flask or SQL here."""

@@ -1,4 +1,4 @@
-"""The command line as an administrator uses it: messages, exit codes, nothing changed on failure."""
+"""The command line as administrators use it: messages, exit codes, nothing changed on failure."""
 
 from __future__ import annotations
 

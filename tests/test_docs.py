@@ -1,4 +1,4 @@
-"""The README documents every command and setting (one fact, one place: a test keeps them honest)."""
+"""The README documents every command and setting: a test keeps the two in step."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Loading results: all or nothing, idempotent, audited replacements, CSV and XLSX, both databases."""
+"""Loading results: all or nothing, idempotent, audited replacements, CSV and XLSX."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_a_file_with_one_bad_row_saves_none_of_its_good_rows(loaded: str) -> Non
                + "CRIME_TOTAL_RATE,2019/20 H1,E06000025,120%,,,,\n").encode()
     with pytest.raises(ImportRejected) as caught:
         import_results("mixed.csv", content, "officer")
-    assert [str(p) for p in caught.value.problems][0].startswith("line 3: value:")
+    assert str(caught.value.problems[0]).startswith("line 3: value:")
     assert _stored() == []
 
 
