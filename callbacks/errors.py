@@ -16,6 +16,13 @@ logger = logging.getLogger(__name__)
 def report(error: Exception) -> None:
     reference = secrets.token_hex(2).upper()
     logger.exception("callback failed (reference %s)", reference, exc_info=error)
-    set_props(ids.ERROR_BANNER, {"children": dbc.Alert(
-        f"These results could not be loaded. Try again; if it keeps happening, tell your "
-        f"performance team and quote reference {reference}.", color="danger")})
+    set_props(
+        ids.ERROR_BANNER,
+        {
+            "children": dbc.Alert(
+                f"These results could not be loaded. Try again; if it keeps happening, tell your "
+                f"performance team and quote reference {reference}.",
+                color="danger",
+            )
+        },
+    )
