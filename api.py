@@ -28,6 +28,7 @@ from data_access.results import (
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+READ_ONLY = "This API is read-only: use GET."
 
 
 class BadParameter(ValueError):
@@ -214,7 +215,10 @@ def results_json() -> Response:
 
 @blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown_route(_rest: str) -> Response:
-    """Anything else under /api/v1 is a JSON 404, not Dash's catch-all page."""
+    """Anything else under /api/v1 is a JSON 404 (405 for writes), not Dash's catch-all page."""
+    # This rule also matches writes to the real routes, so Flask never raises its own 405 here
+    if request.method != "GET":
+        return _error(READ_ONLY, 405)
     return _error("Not found: see INTERFACES.md section 5 for the routes.", 404)
 
 
@@ -233,7 +237,7 @@ def server_error(error: Exception) -> Response:
 
 @blueprint.errorhandler(405)
 def method_not_allowed(_error: Exception) -> Response:
-    return _error("This API is read-only: use GET.", 405)
+    return _error(READ_ONLY, 405)
 
 
 def init_app(server: Flask) -> None:

@@ -7,6 +7,7 @@ an unpublished point answers the public exactly as an unknown one does (NotVisib
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -32,8 +33,16 @@ class NotVisible(LookupError):
     """Unknown to this audience: no such partnership, measure or point, or not theirs to see."""
 
 
-@cache.memoize()
-def _partnerships(_version: int) -> dict[str, Partnership]:
+def _partnerships(version: int) -> dict[str, Partnership]:
+    """Every partnership by slug, for this database at this data version."""
+    return _catalogue(str(db.engine().url), version)
+
+
+# In-process, not in the shared cache: a national catalogue is thousands of records, and
+# unpickling it from the cache on every read cost more than the rest of a request. Keyed on the
+# database and the data version, so a worker never serves a catalogue older than the data.
+@functools.lru_cache(maxsize=4)
+def _catalogue(_database: str, _version: int) -> dict[str, Partnership]:
     return {p.slug: p for p in catalogue.partnerships()}
 
 
@@ -130,9 +139,12 @@ def resolve_point(slug: str, label: str | None, audience: Audience) -> Reporting
         period = parse_period(label)
     except PeriodLabelError as error:
         raise NotVisible(str(error)) from error
-    published = {p.end for p in points if p.published}
-    if audience.is_member(slug) or period.end in published:
-        return ReportingPoint(period.label, period.start, period.end, period.end in published)
+    # Labels ending on the same date name the same point: answer with the published label
+    published = next((p for p in points if p.published and p.end == period.end), None)
+    if published is not None:
+        return published
+    if audience.is_member(slug):
+        return ReportingPoint(period.label, period.start, period.end, False)
     raise NotVisible(f"No reporting point '{period.label}' for '{slug}'.")
 
 
@@ -198,24 +210,8 @@ def _figures(
     )
 
 
-def _to_result(row: sa.Row) -> Result:
-    return Result(
-        row.measure_code,
-        row.area_code,
-        row.label,
-        row.start_date,
-        row.end_date,
-        row.value,
-        row.numerator,
-        row.denominator,
-        row.note,
-        row.source,
-        row.illustrative,
-        row.loaded_at,
-    )
-
-
 def _result_columns() -> tuple:
+    """In the order of Result's fields."""
     return (
         ResultRow.measure_code,
         ResultRow.area_code,
@@ -247,8 +243,10 @@ def _results_up_to(
     )
     grouped: dict[tuple[str, str], dict[str, Result]] = defaultdict(dict)
     with db.session() as s:
-        for row in s.execute(stmt):
-            grouped[(row.measure_code, row.area_code)][row.label] = _to_result(row)
+        # Core rows, built positionally: thousands of rows per view, where ORM overhead shows
+        for row in s.connection().execute(stmt):
+            result = Result(*row)
+            grouped[(result.measure_code, result.area_code)][result.period] = result
     return grouped
 
 
