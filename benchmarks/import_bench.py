@@ -19,15 +19,21 @@ from data_access import catalogue, db, schema
 from data_access.imports import import_results, validate_file
 
 MEASURES = 40
-PERIODS = [f"{year}/{(year + 1) % 100:02d} H{half}" for year in range(2005, 2021)
-           for half in (1, 2)]
+PERIODS = [
+    f"{year}/{(year + 1) % 100:02d} H{half}" for year in range(2005, 2021) for half in (1, 2)
+]
 
 
 def config_text(areas: int) -> str:
-    parts = [f'[[area]]\ncode = "A{i:05d}"\nname = "Area {i}"\nkind = "partnership"\n'
-             for i in range(areas)]
-    parts += [f'[[measure]]\ncode = "M{i:02d}"\ntitle = "Measure {i}"\nunit = "rate_per_1000"\n'
-              'polarity = "lower_is_better"\n' for i in range(MEASURES)]
+    parts = [
+        f'[[area]]\ncode = "A{i:05d}"\nname = "Area {i}"\nkind = "partnership"\n'
+        for i in range(areas)
+    ]
+    parts += [
+        f'[[measure]]\ncode = "M{i:02d}"\ntitle = "Measure {i}"\nunit = "rate_per_1000"\n'
+        'polarity = "lower_is_better"\n'
+        for i in range(MEASURES)
+    ]
     return "\n".join(parts)
 
 
@@ -40,8 +46,10 @@ def results_csv(rows: int, areas: int) -> bytes:
                 if len(lines) > rows:
                     break
                 count = 1000 + (i * 37) % 5000
-                lines.append(f"M{m:02d},{period},A{(i // (MEASURES * len(PERIODS))) % areas:05d},"
-                             f"{count / 250_000 * 1000:.4f},{count},250000,,Benchmark")
+                lines.append(
+                    f"M{m:02d},{period},A{(i // (MEASURES * len(PERIODS))) % areas:05d},"
+                    f"{count / 250_000 * 1000:.4f},{count},250000,,Benchmark"
+                )
                 i += 1
     return ("\n".join(lines) + "\n").encode()
 

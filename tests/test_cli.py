@@ -114,9 +114,7 @@ def test_import_results_names_a_missing_file(runner: FlaskCliRunner, empty_db: s
     assert "no-such-file.csv: no such file." in result.output
 
 
-def test_publish_reports_new_then_already_published(
-    runner: FlaskCliRunner, empty_db: str
-) -> None:
+def test_publish_reports_new_then_already_published(runner: FlaskCliRunner, empty_db: str) -> None:
     _load_sample(runner)
     first = runner.invoke(args=["publish", "south-glos", "2019/20 H1"])
     assert first.exit_code == 0
@@ -150,8 +148,15 @@ def test_export_results_writes_published_public_rows(
     _load_sample(runner)
     out = tmp_path / "open.json"
     result = runner.invoke(
-        args=["export-results", "--partnership", "south-glos", "--format", "json",
-              "--output", str(out)]
+        args=[
+            "export-results",
+            "--partnership",
+            "south-glos",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ]
     )
     assert result.exit_code == 0
     rows = json.loads(out.read_text())

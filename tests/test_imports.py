@@ -29,14 +29,18 @@ def _stored(measure: str = "CRIME_TOTAL_RATE", label: str = "2019/20") -> list[t
         return s.execute(
             sa.select(ResultRow.value, ResultRow.loaded_by)
             .join(PeriodRow, PeriodRow.id == ResultRow.period_id)
-            .where(ResultRow.measure_code == measure, PeriodRow.label == label,
-                   ResultRow.area_code == "E06000025")
+            .where(
+                ResultRow.measure_code == measure,
+                PeriodRow.label == label,
+                ResultRow.area_code == "E06000025",
+            )
         ).all()
 
 
 def test_a_file_with_one_bad_row_saves_none_of_its_good_rows(loaded: str) -> None:
-    content = (HEADER + ROW.format(value="60.0")
-               + "CRIME_TOTAL_RATE,2019/20 H1,E06000025,120%,,,,\n").encode()
+    content = (
+        HEADER + ROW.format(value="60.0") + "CRIME_TOTAL_RATE,2019/20 H1,E06000025,120%,,,,\n"
+    ).encode()
     with pytest.raises(ImportRejected) as caught:
         import_results("mixed.csv", content, "officer")
     assert str(caught.value.problems[0]).startswith("line 3: value:")
@@ -88,8 +92,9 @@ def test_an_excel_workbook_loads_like_the_csv(loaded: str) -> None:
 
 
 def test_a_dry_run_reports_what_would_happen_and_saves_nothing(loaded: str) -> None:
-    summary = import_results("a.csv", (HEADER + ROW.format(value="60.0")).encode(), "officer",
-                             dry_run=True)
+    summary = import_results(
+        "a.csv", (HEADER + ROW.format(value="60.0")).encode(), "officer", dry_run=True
+    )
     assert (summary.inserted, summary.dry_run) == (1, True)
     assert _stored() == []
 

@@ -27,7 +27,7 @@ from data_access.results import NotVisible, measure_history, partnership_view
 from layouts.shell import SERVICE_NAME
 from layouts.tiles import DIRECTION_WORDS, RATING_ICONS
 
-ICONS = Path(__file__).resolve().parent / "assets" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 COMPARISON_WORDS = {
     Comparison.BETTER: "significantly better",
@@ -37,7 +37,11 @@ COMPARISON_WORDS = {
 }
 
 blueprint = Blueprint(
-    "embed", __name__, static_folder="static", static_url_path="/embed-static", url_prefix=""
+    "embed",
+    __name__,
+    static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+    static_url_path="/embed-static",
+    url_prefix="",
 )
 
 
