@@ -11,18 +11,21 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from dashboard.assessment import MeasureAssessment, assess
+from dashboard.audience import Audience
 from dashboard.exports import to_csv
 from dashboard.model import Partnership
 from dashboard.periods import PeriodLabelError, parse_period
 from dashboard.reporting import ReportingPoint
-from data_access import opendata
+from data_access import opendata, versions
 from data_access.access import current_audience
+from data_access.cache import cache
 from data_access.results import (
     NotVisible,
     all_partnerships,
     areas,
     partnership_view,
     reporting_points,
+    resolve_point,
     visible_partnership,
 )
 
@@ -184,7 +187,17 @@ def measure_json(a: MeasureAssessment) -> dict[str, Any]:
 @json_endpoint
 def results(slug: str) -> dict[str, Any]:
     params = _params(("period",))
-    view = partnership_view(slug, _period_param(params), current_audience())
+    audience = current_audience()
+    point = resolve_point(slug, _period_param(params), audience)
+    return _results_payload(slug, point, audience, versions.current())
+
+
+@cache.memoize()
+def _results_payload(
+    slug: str, point: ReportingPoint, audience: Audience, _version: int
+) -> dict[str, Any]:
+    """The whole answer, cached: rating forty measures costs more than the query behind them."""
+    view = partnership_view(slug, point.label, audience)
     return {
         "partnership": slug,
         "period": _point_json(view.point),

@@ -8,7 +8,17 @@ from datetime import date
 from dashboard.comparisons import compare_with_comparator, direction_of_travel
 from dashboard.formatting import format_value
 from dashboard.intervals import interval_for
-from dashboard.model import Area, Comparison, Direction, Rating, Result, TargetRule
+from dashboard.model import (
+    Area,
+    Comparison,
+    Direction,
+    Measure,
+    Observation,
+    Rating,
+    Result,
+    TargetRule,
+)
+from dashboard.periods import too_old
 from dashboard.ratings import ComparatorFigure, RatingInput, rate
 from dashboard.reporting import MeasureFigures
 
@@ -32,6 +42,7 @@ class MeasureAssessment:
     comparators: tuple[ComparatorAssessment, ...]
     direction: Direction
     target_text: str
+    stale: bool = False  # the latest result is over three years older than the point: not used
 
     @property
     def code(self) -> str:
@@ -39,7 +50,8 @@ class MeasureAssessment:
 
     @property
     def result(self) -> Result | None:
-        return self.figures.result
+        """The result in use at the point; None when there is none or it is too old."""
+        return None if self.stale else self.figures.result
 
 
 def _join_names(names: list[str]) -> str:
@@ -67,6 +79,21 @@ def target_text(figures: MeasureFigures, comparator_names: list[str]) -> str:
             return "Monitoring only: no target"
 
 
+def _compare(
+    area: Area, result: Result | None, local: Observation | None, measure: Measure
+) -> ComparatorAssessment:
+    if result is None:
+        return ComparatorAssessment(area, None, None, Comparison.NOT_COMPARED)
+    comparison = (
+        compare_with_comparator(local, result.value, measure.unit, measure.polarity)
+        if local is not None
+        else Comparison.NOT_COMPARED
+    )
+    return ComparatorAssessment(
+        area, result, interval_for(result.observation, measure.unit), comparison
+    )
+
+
 def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
     """Rate by the partnership's rule and compare statistically (PRODUCT.md section 3)."""
     measure = figures.item.measure
@@ -80,16 +107,10 @@ def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
             measure, figures.item.target, result, comparator_figures, figures.baseline, point_end
         )
     )
-    observation = result.observation if result else None
+    stale = result is not None and too_old(result.period_end, point_end)
+    observation = result.observation if result and not stale else None
     comparators = tuple(
-        ComparatorAssessment(
-            c.area,
-            c.result,
-            interval_for(c.result.observation, measure.unit) if c.result else None,
-            compare_with_comparator(observation, c.result.value, measure.unit, measure.polarity)
-            if observation is not None and c.result is not None
-            else Comparison.NOT_COMPARED,
-        )
+        _compare(c.area, None if stale else c.result, observation, measure)
         for c in figures.comparators
     )
     direction = (
@@ -110,4 +131,5 @@ def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
         comparators,
         direction,
         target_text(figures, [c.area.name for c in figures.comparators]),
+        stale,
     )

@@ -375,3 +375,12 @@ def test_a_measure_with_no_result_is_listed_with_null_value_and_no_data(
     assert "31 March 2017" in crime["rating"]["reason"]
     assert all(c["value"] is None for c in crime["comparators"])
     assert by_code(body)["PROVEN_REOFFENDING_PCT"]["value"] == 24.3
+
+
+def test_a_result_over_three_years_older_than_the_point_is_not_used_but_named(
+    client: FlaskClient,
+) -> None:
+    imd = by_code(results_at(client, "2018/19"))["IMD_LSOAS_WORST20_COUNT"]
+    assert (imd["value"], imd["result_period"], imd["ci_low"]) == (None, None, None)
+    assert imd["rating"]["status"] == "no_data"
+    assert "2015" in imd["rating"]["reason"]
