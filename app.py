@@ -13,14 +13,14 @@ import cli
 import embed
 import security
 import statements
-from callbacks import county, errors, measure, overview, priority
+from callbacks import account, county, errors, measure, overview, priority
 from dashboard.settings import Settings
 from data_access import cache, db
 from layouts import pages, shell
 
 logger = logging.getLogger(__name__)
 
-CALLBACK_MODULES = (overview, priority, measure, county)
+CALLBACK_MODULES = (overview, priority, measure, county, account)
 EDGES = (cli, api, embed, statements)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, html
 from dash.development.base_component import Component
+from flask import request
 
 from callbacks.pickers import href_or_prevent, point_options
 from dashboard.assessment import assess
@@ -16,6 +17,7 @@ from data_access.access import current_audience
 from data_access.drilldown import trend_series
 from data_access.results import NotVisible, all_partnerships, partnership_view, reporting_points
 from layouts import ids, pages, tiles
+from layouts.embed_snippet import embed_snippet_block
 from layouts.links import measure_href, overview_href, priority_href
 
 OverviewOutputs = tuple[Any, bool, list, list, list, Any, Any, str, str, str, Any]
@@ -47,6 +49,9 @@ def _header(view: PartnershipView, illustrative: bool) -> list[Component]:
     header: list[Component] = [html.H1(view.partnership.name), *point_heading(view)]
     if illustrative:
         header.append(html.P(ILLUSTRATIVE_NOTE, className="illustrative-note"))
+    header.append(
+        embed_snippet_block(request.host_url, view.partnership.slug, view.partnership.name)
+    )
     return header
 
 

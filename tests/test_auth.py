@@ -240,3 +240,16 @@ def test_create_user_refuses_a_short_password(runner: FlaskCliRunner, users_db: 
     )
     assert result.exit_code != 0
     assert "too short" in result.output
+
+
+def test_the_dashboard_header_says_who_is_signed_in(server: Flask, users_db: str) -> None:
+    from callbacks.account import account_link
+
+    client = server.test_client()
+    with client:
+        client.get("/accessibility")
+        assert account_link("/") == "Sign in"
+    sign_in(client, SOUTH_GLOS_MEMBER)
+    with client:
+        client.get("/accessibility")
+        assert account_link("/") == f"Sign out ({SOUTH_GLOS_MEMBER})"

@@ -44,6 +44,13 @@ def test_overview_opens_the_latest_published_point_with_counts_and_tiles(request
     assert shown == {"slug": "south-glos", "period": "2018/19", "priority": "all"}
 
 
+def test_the_overview_offers_the_iframe_code_for_its_public_summary(request_context) -> None:
+    header, *_ = overview.show_overview(_state(slug="gloucester", period=None, priority=None))
+    words = text(header)
+    assert "Embed this summary on your website" in words
+    assert '<iframe src="http://localhost/embed/gloucester"' in words
+
+
 def test_the_root_address_opens_the_first_partnership(request_context) -> None:
     header, *_ = overview.show_overview(_state(slug=None, period=None, priority=None))
     assert "South Gloucestershire" in text(header)
