@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from dashboard.config_file import Config
 from sqlalchemy.orm import Session
 
+from dashboard.config_file import Config
 from dashboard.model import (
     Area,
     AreaKind,

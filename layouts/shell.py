@@ -30,7 +30,9 @@ def page_shell() -> html.Div:
                                     html.Li(html.A("Partnerships", href="/")),
                                     html.Li(html.A("Open data", href="/api/v1/results.csv")),
                                     # /sign-in offers "Sign out" to someone already signed in
-                                    html.Li(html.A("Sign in", href="/sign-in", id=ids.ACCOUNT_LINK)),
+                                    html.Li(
+                                        html.A("Sign in", href="/sign-in", id=ids.ACCOUNT_LINK)
+                                    ),
                                 ],
                                 className="nav-list",
                             ),
