@@ -1,6 +1,8 @@
-"""The data version: every write that changes what readers see bumps it; cache keys include it."""
+"""The data version: every write that changes what readers see changes it; cache keys include it."""
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -14,7 +16,9 @@ _KEY = "cspd.data_version"
 
 def bump(session: Session) -> None:
     """Increment inside the writer's transaction: readers see new data and version together."""
-    session.execute(sa.update(DataVersionRow).values(version=DataVersionRow.version + 1))
+    # Random, not +1: two databases sharing one Redis (staging beside production, or test
+    # databases) then never share a version, so never a cache entry.
+    session.execute(sa.update(DataVersionRow).values(version=secrets.randbits(62) + 1))
     if has_request_context():
         request.environ.pop(_KEY, None)
 
