@@ -228,11 +228,9 @@ def _result_columns() -> tuple:
     )
 
 
-def _results_up_to(
-    codes: Iterable[str], area_codes: Iterable[str], end: date
-) -> dict[tuple[str, str], dict[str, Result]]:
-    """All results of these measures and areas ending on or before `end`, in one query."""
-    stmt = (
+def results_statement(codes: Iterable[str], area_codes: Iterable[str], end: date) -> sa.Select:
+    """The one query behind a view (benchmarks/api_bench.py times it bare)."""
+    return (
         sa.select(*_result_columns())
         .join(PeriodRow, PeriodRow.id == ResultRow.period_id)
         .where(
@@ -241,6 +239,13 @@ def _results_up_to(
             PeriodRow.end_date <= end,
         )
     )
+
+
+def _results_up_to(
+    codes: Iterable[str], area_codes: Iterable[str], end: date
+) -> dict[tuple[str, str], dict[str, Result]]:
+    """All results of these measures and areas ending on or before `end`, in one query."""
+    stmt = results_statement(codes, area_codes, end)
     grouped: dict[tuple[str, str], dict[str, Result]] = defaultdict(dict)
     with db.session() as s:
         # Core rows, built positionally: thousands of rows per view, where ORM overhead shows
