@@ -25,7 +25,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -126,22 +125,6 @@ def results_csv() -> bytes:
                 value = numerator / base * scale
                 lines.append(f"M{m:02d},{period},{code},{value:.6f},{numerator},{base},,Benchmark")
     return ("\n".join(lines) + "\n").encode()
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{name}"
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def load(url: str, workdir: Path) -> None:
@@ -330,7 +313,7 @@ def main() -> None:
         run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.seconds, Path(tmp))
         db.dispose()
         if args.postgres:
-            with postgres_schema(args.postgres) as url:
+            with db.scratch_postgres_schema(args.postgres, prefix="bench") as url:
                 run(url, "PostgreSQL", args.seconds, Path(tmp))
 
 

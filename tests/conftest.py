@@ -6,12 +6,10 @@ each on a schema of its own so runs never see each other's data.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from dash import Dash
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -20,21 +18,6 @@ from data_access import db, schema
 from data_access.cache import cache
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def _postgres_url(base: str) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{name}"
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
 
 
 def make_database(backend: str, tmp: Path) -> Iterator[str]:
@@ -49,7 +32,7 @@ def make_database(backend: str, tmp: Path) -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    for url in _postgres_url(base):
+    with db.scratch_postgres_schema(base, prefix="t") as url:
         db.configure(url)
         schema.upgrade(db.engine())
         yield url
