@@ -49,7 +49,8 @@ def _layout(fig: go.Figure, height: int, y_title: str = "") -> go.Figure:
         template=TEMPLATE,
         height=height,
         margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.2},
+        # afcharts puts the legend at x=1, which widens the right margin to fit it beside the plot.
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2},
         yaxis_title=y_title,
         font={"size": 14},
     )
