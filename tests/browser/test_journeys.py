@@ -169,14 +169,11 @@ def test_each_drill_down_view_opens_from_its_address(
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_the_history_chart_uses_the_width_of_the_page(
-    browser: Browser, app_url: str, width: int
-) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def test_the_history_chart_uses_the_width_of_the_page(page: Page, app_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(app_url + "/p/south-glos/measure/CRIME_TOTAL_RATE")
     grid = page.locator(".js-plotly-plot .xy .gridlayer").first
     grid.wait_for(state="attached", timeout=20_000)
     plot_width = page.locator(".js-plotly-plot").first.bounding_box()["width"]
     # The drawing area, not the legend, takes the width (it was 64 px of 351 on a phone).
     assert grid.evaluate("g => g.getBoundingClientRect().width") > 0.55 * plot_width
-    page.close()
