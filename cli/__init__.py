@@ -19,7 +19,7 @@ from dashboard.periods import PeriodLabelError
 from dashboard.results_file import ResultsFileError
 from data_access import catalogue, db, opendata, schema
 from data_access.imports import ImportRejected, import_results
-from data_access.publications import PublishError, publish
+from data_access.publications import PublishError, publish, reconstruct_missing, withdraw
 from data_access.results import NotVisible
 from data_access.sample import SampleError, load_sample
 from data_access.users import UserError, save_user
@@ -44,11 +44,15 @@ def init_db_command() -> None:
     """Create or upgrade the schema to the latest migration (safe to run again)."""
     engine = db.engine()
     before, after = schema.upgrade(engine)
+    rebuilt = reconstruct_missing()
     where = engine.url.render_as_string(hide_password=True)
+    extra = f"; {rebuilt} published point(s) rebuilt as reconstructed versions" if rebuilt else ""
     if before == after:
-        click.echo(f"Database {where} is already at the latest revision ({after}).")
+        click.echo(f"Database {where} is already at the latest revision ({after}){extra}.")
     else:
-        click.echo(f"Database {where} upgraded from {before or 'empty'} to revision {after}.")
+        click.echo(
+            f"Database {where} upgraded from {before or 'empty'} to revision {after}{extra}."
+        )
 
 
 def _require_schema() -> None:
@@ -154,19 +158,36 @@ def export_results_command(
 @click.argument("slug")
 @click.argument("period")
 def publish_command(slug: str, period: str) -> None:
-    """Mark a reporting point published for a partnership: the public can then see it."""
+    """Publish a reporting point: store a new frozen version the public can then read."""
     _require_schema()
     try:
-        point, new = publish(slug, period, operating_system_user())
+        point, number = publish(slug, period, f"cli:{operating_system_user()}")
     except (PublishError, PeriodLabelError) as error:
         raise _fail(str(error)) from error
-    if new:
-        click.echo(f"Published {point.label} (as at {point.end:%d %B %Y}) for {slug}.")
+    if number is not None:
+        click.echo(
+            f"Published {point.label} (as at {point.end:%d %B %Y}) for {slug}: version {number}."
+        )
     else:
         click.echo(
-            f"{point.label} (as at {point.end:%d %B %Y}) was already published for "
-            f"{slug}: nothing changed."
+            f"{point.label} (as at {point.end:%d %B %Y}) for {slug}: nothing differs from the "
+            "latest published version, so no new version was made."
         )
+
+
+@click.command("withdraw")
+@click.argument("slug")
+@click.argument("period")
+@click.option("--version", "number", type=click.IntRange(min=1), required=True)
+@click.option("--reason", required=True, help="Why: kept in the audit log.")
+def withdraw_command(slug: str, period: str, number: int, reason: str) -> None:
+    """Withdraw a published version: the public then reads the version before it."""
+    _require_schema()
+    try:
+        point = withdraw(slug, period, number, reason, f"cli:{operating_system_user()}")
+    except (PublishError, PeriodLabelError) as error:
+        raise _fail(str(error)) from error
+    click.echo(f"Withdrew version {number} of {point.label} for {slug}.")
 
 
 @click.command("create-user")
@@ -213,6 +234,7 @@ COMMANDS = (
     import_results_command,
     export_results_command,
     publish_command,
+    withdraw_command,
     create_user_command,
 )
 

@@ -18,7 +18,7 @@ from dashboard.model import (
     Result,
     TargetRule,
 )
-from dashboard.periods import too_old
+from dashboard.periods import MAX_RESULT_AGE_YEARS, too_old
 from dashboard.ratings import ComparatorFigure, RatingInput, rate
 from dashboard.reporting import MeasureFigures
 
@@ -102,12 +102,19 @@ def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
         ComparatorFigure(c.area.code, c.area.name, c.result.observation if c.result else None)
         for c in figures.comparators
     )
+    max_age = figures.item.max_age_years or MAX_RESULT_AGE_YEARS
     rating = rate(
         RatingInput(
-            measure, figures.item.target, result, comparator_figures, figures.baseline, point_end
+            measure,
+            figures.item.target,
+            result,
+            comparator_figures,
+            figures.baseline,
+            point_end,
+            max_age,
         )
     )
-    stale = result is not None and too_old(result.period_end, point_end)
+    stale = result is not None and too_old(result.period_end, point_end, max_age)
     observation = result.observation if result and not stale else None
     comparators = tuple(
         _compare(c.area, None if stale else c.result, observation, measure)

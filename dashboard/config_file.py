@@ -34,11 +34,45 @@ from dashboard.periods import PeriodLabelError, parse_period
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 AREA_KEYS = ("code", "name", "kind", "parent")
-MEASURE_KEYS = ("code", "title", "unit", "polarity", "definition", "source", "owner")
-PARTNERSHIP_KEYS = ("slug", "name", "area", "comparators", "priority", "measure")
+MEASURE_KEYS = (
+    "code",
+    "title",
+    "unit",
+    "polarity",
+    "definition",
+    "source",
+    "owner",
+    "decimals",
+    "suppress_below",
+    "design_effect",
+)
+PARTNERSHIP_KEYS = (
+    "slug",
+    "name",
+    "area",
+    "comparators",
+    "reporting_points",
+    "priority",
+    "measure",
+)
 PRIORITY_KEYS = ("number", "title")
 RULE_PARAMETERS = ("baseline_period", "tolerance", "target", "target_period")
-PARTNERSHIP_MEASURE_KEYS = ("code", "priority", "public", "rule", *RULE_PARAMETERS)
+PARTNERSHIP_MEASURE_KEYS = (
+    "code",
+    "priority",
+    "public",
+    "rule",
+    *RULE_PARAMETERS,
+    "max_age_years",
+    "area",
+    "remove",
+)
+
+# Bounds of the optional numeric keys (INTERFACES.md section 4).
+DECIMALS_RANGE = (0, 6)
+DESIGN_EFFECT_RANGE = (1.0, 10.0)
+MAX_AGE_YEARS_RANGE = (1, 20)
+MONTH_DAY = re.compile(r"(?P<month>\d\d)-(?P<day>\d\d)")
 
 # What each target rule needs and allows (PRODUCT.md section 3); anything else is a mistake.
 RULE_REQUIRES: dict[TargetRule, tuple[str, ...]] = {
@@ -69,6 +103,16 @@ class Config:
     areas: tuple[Area, ...]
     measures: tuple[Measure, ...]
     partnerships: tuple[Partnership, ...]
+    # (slug, measure code) of each `remove = true` partnership measure: taken off the partnership.
+    # A measure the file leaves out of a partnership stays as it is.
+    removed_measures: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Removal:
+    """A `[[partnership.measure]]` table with `remove = true`."""
+
+    code: str
 
 
 def load_config(
@@ -173,18 +217,33 @@ class _Table:
             return None
         return value
 
-    def whole(self, key: str, minimum: int = 1) -> int | None:
-        value = self.value(key, (int,), "a whole number", required=True)
+    def whole(
+        self, key: str, minimum: int = 1, maximum: int | None = None, required: bool = True
+    ) -> int | None:
+        value = self.value(key, (int,), "a whole number", required)
         if not isinstance(value, int):
             return None
         if value < minimum:
             self.error(key, f"{value} is below {minimum}")
             return None
+        if maximum is not None and value > maximum:
+            self.error(key, f"{value} is above {maximum}")
+            return None
         return value
 
-    def number(self, key: str) -> float | None:
+    def number(
+        self, key: str, minimum: float | None = None, maximum: float | None = None
+    ) -> float | None:
         value = self.value(key, (int, float), "a number", required=False)
-        return float(value) if isinstance(value, int | float) else None
+        if not isinstance(value, int | float):
+            return None
+        if minimum is not None and value < minimum:
+            self.error(key, f"{value:g} is below {minimum:g}")
+            return None
+        if maximum is not None and value > maximum:
+            self.error(key, f"{value:g} is above {maximum:g}")
+            return None
+        return float(value)
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.value(key, (bool,), "true or false", required=False)
@@ -201,6 +260,26 @@ class _Table:
                 )
                 return ()
         return tuple(value)
+
+    def month_days(self, key: str) -> tuple[str, ...]:
+        """A list of "MM-DD" dates that occur every year, returned sorted by month and day."""
+        wanted = 'a list of month-days in quotes (e.g. ["09-30", "03-31"])'
+        value = self.value(key, (list,), wanted, required=False)
+        if not isinstance(value, list):
+            return ()
+        if not all(isinstance(item, str) for item in value):
+            odd = next(item for item in value if not isinstance(item, str))
+            self.error(key, f"expected {wanted}, but it holds {_describe(odd)}")
+            return ()
+        before = len(self.problems)
+        for index, item in enumerate(value):
+            if (reason := _month_day_problem(item)) is not None:
+                self.error(key, reason)
+            elif item in value[:index]:
+                self.error(key, f"'{item}' is listed twice")
+        if len(self.problems) > before:
+            return ()
+        return tuple(sorted(value))
 
     def choice(self, key: str, choices: type[E]) -> E | None:
         value = self.text(key)
@@ -247,6 +326,21 @@ def _label(raw: Mapping[str, object], identifier: str) -> str:
     return ""
 
 
+def _month_day_problem(text: str) -> str | None:
+    """Why text is not a month-day that occurs every year ("09-30"), or None."""
+    match = MONTH_DAY.fullmatch(text)
+    if match is None:
+        return f"'{text}' is not a month-day: write MM-DD, e.g. \"09-30\" for 30 September"
+    month, day = int(match["month"]), int(match["day"])
+    if (month, day) == (2, 29):
+        return '\'02-29\' is not in every year: use "02-28" or "03-01"'
+    try:
+        date(2001, month, day)  # not a leap year
+    except ValueError:
+        return f"'{text}' is not a date: no month has it (MM-DD, e.g. \"09-30\")"
+    return None
+
+
 def _describe(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
@@ -280,6 +374,7 @@ class _Reader:
         self.area_codes: set[str] = set()
         self.measure_codes: set[str] = set()
         self.measures: dict[str, Measure] = {}
+        self.removed_measures: list[tuple[str, str]] = []
 
     def read(self, document: Mapping[str, object]) -> Config:
         top = _Table(document, self.filename, self.problems)
@@ -301,7 +396,9 @@ class _Reader:
             "slug",
             lambda partnership: partnership.slug,
         )
-        return Config(tuple(areas), tuple(measures), tuple(partnerships))
+        return Config(
+            tuple(areas), tuple(measures), tuple(partnerships), tuple(self.removed_measures)
+        )
 
     def area(self, table: _Table) -> Area | None:
         table.check_keys(AREA_KEYS)
@@ -326,9 +423,20 @@ class _Reader:
             str(table.value(key, (str,), "text in quotes", required=False) or "")
             for key in ("definition", "source", "owner")
         ]
+        decimals = table.whole("decimals", *DECIMALS_RANGE, required=False)
+        suppress_below = table.whole("suppress_below", 1, required=False)
+        design_effect = table.number("design_effect", *DESIGN_EFFECT_RANGE)
+        if design_effect is not None and unit is not None and unit is not Unit.PERCENTAGE:
+            table.error(
+                "design_effect",
+                f"only a percentage measure (a survey's) takes a design effect; the unit is "
+                f"'{unit}'",
+            )
         if code is None or title is None or unit is None or polarity is None:
             return None
-        return Measure(code, title, unit, polarity, *extras)
+        return Measure(
+            code, title, unit, polarity, *extras, decimals, suppress_below, design_effect
+        )
 
     def partnership(self, table: _Table) -> Partnership | None:
         table.check_keys(PARTNERSHIP_KEYS)
@@ -343,23 +451,30 @@ class _Reader:
         if area is not None:
             self.check_area(table, "area", area)
         comparators = self.comparators(table, area)
+        reporting_points = table.month_days("reporting_points")
         priorities = _unique(
             [(t, self.priority(t)) for t in table.tables("priority", "partnership.priority")],
             "number",
             lambda priority: priority.number,
         )
         numbers = tuple(priority.number for priority in priorities)
-        measures = _unique(
+        entries = _unique(
             [
-                (t, self.partnership_measure(t, numbers, bool(comparators)))
+                (t, self.partnership_measure(t, numbers, bool(comparators), area))
                 for t in table.tables("measure", "partnership.measure")
             ],
             "code",
-            lambda pm: pm.measure.code,
+            lambda entry: entry.code if isinstance(entry, _Removal) else entry.measure.code,
         )
+        measures = tuple(entry for entry in entries if isinstance(entry, PartnershipMeasure))
         if slug is None or name is None or area is None:
             return None
-        return Partnership(slug, name, area, comparators, tuple(priorities), tuple(measures))
+        self.removed_measures.extend(
+            (slug, entry.code) for entry in entries if isinstance(entry, _Removal)
+        )
+        return Partnership(
+            slug, name, area, comparators, tuple(priorities), measures, reporting_points
+        )
 
     def comparators(self, table: _Table, own_area: str | None) -> tuple[str, ...]:
         codes = table.codes("comparators")
@@ -380,11 +495,19 @@ class _Reader:
         return Priority(number, title)
 
     def partnership_measure(
-        self, table: _Table, priorities: tuple[int, ...], has_comparators: bool
-    ) -> PartnershipMeasure | None:
+        self,
+        table: _Table,
+        priorities: tuple[int, ...],
+        has_comparators: bool,
+        own_area: str | None,
+    ) -> PartnershipMeasure | _Removal | None:
+        """One [[partnership.measure]]; with `remove = true`, only its code is read (the other
+        keys may stay, ignored) and the measure is taken off the partnership."""
         table.check_keys(PARTNERSHIP_MEASURE_KEYS)
         code = table.text("code")
         measure = self.find_measure(table, code) if code is not None else None
+        if table.flag("remove", default=False):
+            return _Removal(measure.code) if measure is not None else None
         priority = table.whole("priority")
         if priority is not None and priorities and priority not in priorities:
             listed = ", ".join(str(number) for number in priorities)
@@ -395,9 +518,20 @@ class _Reader:
         public = table.flag("public", default=True)
         rule = table.choice("rule", TargetRule)
         target = _target_spec(table, rule, has_comparators) if rule is not None else None
+        max_age_years = table.whole("max_age_years", *MAX_AGE_YEARS_RANGE, required=False)
+        area = table.text("area", required=False)
+        if area is not None:
+            if area == own_area:
+                table.error(
+                    "area",
+                    f"'{area}' is the partnership's own area: leave area out to show its results",
+                )
+                area = None
+            elif not self.check_area(table, "area", area):
+                area = None
         if measure is None or priority is None or target is None:
             return None
-        return PartnershipMeasure(measure, priority, public, target)
+        return PartnershipMeasure(measure, priority, public, target, max_age_years, area)
 
     def check_area(self, table: _Table, key: str, code: str) -> bool:
         if code in self.area_codes or code in self.known_areas:

@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from dashboard.report import Figure, MeasureEntry, PartnershipReport
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 OPEN_DATA_COLUMNS = (
@@ -28,6 +30,10 @@ OPEN_DATA_COLUMNS = (
     "illustrative",
     "note",
     "source",
+    "version",
+    "published_at",
+    "design_effect",
+    "suppressed",
 )
 
 
@@ -52,3 +58,52 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = OPEN_DATA
     for row in rows:
         writer.writerow({k: "" if v is None else v for k, v in safe_row(row).items()})
     return buffer.getvalue()
+
+
+def _row(
+    report: PartnershipReport,
+    entry: MeasureEntry,
+    area: tuple[str, str],
+    figure: Figure,
+    rating_status: str,
+) -> dict[str, Any]:
+    publication = report.publication
+    return {
+        "partnership": report.slug,
+        "period": figure.period,
+        "period_start": figure.start.isoformat(),
+        "period_end": figure.end.isoformat(),
+        "measure_code": entry.code,
+        "measure_title": entry.title,
+        "unit": str(entry.unit),
+        "area_code": area[0],
+        "area_name": area[1],
+        "value": figure.value,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "ci_low": figure.ci_low,
+        "ci_high": figure.ci_high,
+        "rating_status": rating_status,
+        "illustrative": figure.illustrative,
+        "note": figure.note,
+        "source": figure.source,
+        "version": publication.version if publication else None,
+        "published_at": publication.published_at.isoformat() if publication else None,
+        "design_effect": entry.design_effect,
+        "suppressed": entry.suppressed and rating_status != "",
+    }
+
+
+def report_rows(report: PartnershipReport) -> list[dict[str, Any]]:
+    """A published public report as open data rows: each headline result with its rating,
+    then each comparator's figure for the same period (rating empty)."""
+    rows = []
+    for entry in report.measures:
+        if entry.figure is None:
+            continue
+        own = (entry.area.code, entry.area.name)
+        rows.append(_row(report, entry, own, entry.figure, str(entry.rating.status)))
+        for c in entry.comparators:
+            if c.figure is not None:
+                rows.append(_row(report, entry, (c.area.code, c.area.name), c.figure, ""))
+    return rows

@@ -101,6 +101,9 @@ class Measure:
     definition: str = ""
     source: str = ""
     owner: str = ""
+    decimals: int | None = None  # places shown; None = the unit's default
+    suppress_below: int | None = None  # public outputs withhold smaller counts (PRODUCT.md s2)
+    design_effect: float | None = None  # survey measures' default design effect
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ class PartnershipMeasure:
     priority: int
     public: bool
     target: TargetSpec
+    max_age_years: int | None = None  # None = MAX_RESULT_AGE_YEARS
+    area: str | None = None  # a larger area whose results stand in for the partnership's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,7 @@ class Partnership:
     comparators: tuple[str, ...] = ()
     priorities: tuple[Priority, ...] = ()
     measures: tuple[PartnershipMeasure, ...] = field(default_factory=tuple)
+    reporting_points: tuple[str, ...] = ()  # month-day of each point ("09-30"); () = every end
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,12 +146,12 @@ def year_earlier(period: Period) -> Period:
     )
 
 
-def too_old(result_end: date, point_end: date) -> bool:
-    """A result ending more than three years before the reporting point is not used."""
+def too_old(result_end: date, point_end: date, years: int = MAX_RESULT_AGE_YEARS) -> bool:
+    """A result ending more than `years` (default three) before the reporting point is not used."""
     try:
-        limit = point_end.replace(year=point_end.year - MAX_RESULT_AGE_YEARS)
+        limit = point_end.replace(year=point_end.year - years)
     except ValueError:  # 29 February
-        limit = date(point_end.year - MAX_RESULT_AGE_YEARS, 2, 28)
+        limit = date(point_end.year - years, 2, 28)
     return result_end < limit
 
 

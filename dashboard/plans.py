@@ -23,6 +23,7 @@ class ActionItem:
     update: str
     actions: str
     status: ActionStatus
+    key: str = ""  # stable across reloads and edits
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ class RatingInput:
     comparators: tuple[ComparatorFigure, ...] = ()
     baseline: Result | None = None
     point_end: date | None = None
+    max_age_years: int = MAX_RESULT_AGE_YEARS
 
 
 def _rated(status: RatingStatus, reason: str) -> Rating:
@@ -73,8 +74,10 @@ def _unusable_result(inp: RatingInput) -> Rating | None:
     point = format_date(inp.point_end) if inp.point_end else None
     if inp.result is None or inp.result.value is None:
         return _no_data(f"No result on or before {point}" if point else "No result")
-    if inp.point_end is not None and too_old(inp.result.period_end, inp.point_end):
-        years = _NUMBER_WORDS.get(MAX_RESULT_AGE_YEARS, str(MAX_RESULT_AGE_YEARS))
+    if inp.point_end is not None and too_old(
+        inp.result.period_end, inp.point_end, inp.max_age_years
+    ):
+        years = _NUMBER_WORDS.get(inp.max_age_years, str(inp.max_age_years))
         return _no_data(
             f"The latest result is for {inp.result.period}, more than {years} years before {point}"
         )

@@ -7,6 +7,10 @@ Two kinds of failure, kept apart so an editor sees each the right way:
 - some rows are wrong: a `Problem` per bad cell, `line N: column: reason`, for every bad row.
   A problem with the row as a whole (a duplicate, stray cells) uses the column name `row`.
 
+A row whose value is `DELETE` (any case) asks for that result to be removed: it names a valid
+measure, period and area and gives no numerator or denominator. Whether there is a result to
+remove is for the loader to say.
+
 Nothing here touches a database: the caller passes the measures and areas it knows.
 """
 
@@ -43,6 +47,7 @@ HEADER_HELP = (
     "(or numerator and denominator instead of value)"
 )
 SAVE_AS_HELP = "In Excel use File > Save As and choose 'CSV UTF-8 (Comma delimited)' or '.xlsx'."
+DELETE = "DELETE"  # the value that removes a result (INTERFACES.md section 3)
 
 # A number as people write it: thousands separated by commas or not, optional exponent.
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -84,17 +89,21 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class ResultRow:
-    """One checked row, ready to save: codes as the catalogue spells them, canonical period."""
+    """One checked row, ready to save: codes as the catalogue spells them, canonical period.
+
+    A deletion (`value` DELETE in the file) has `delete` set and no value, numerator or
+    denominator."""
 
     line: int
     measure_code: str
     period: Period
     area_code: str
-    value: float
+    value: float | None
     numerator: int | None
     denominator: int | None
     note: str
     source: str
+    delete: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,13 +413,20 @@ class _Checker:
         measure = self.code(line, "measure_code", get("measure_code", ""), self.measures)
         area = self.code(line, "area_code", get("area_code", ""), self.areas)
         period = self.period(line, get("period", ""))
-        figures = self.figures(
-            line,
-            get("value", "").strip(),
-            get("numerator", "").strip(),
-            get("denominator", "").strip(),
-            self.units.get(measure) if measure else None,
-        )
+        value_text = get("value", "").strip()
+        delete = len(value_text) == len(DELETE) and value_text.upper() == DELETE
+        if delete:
+            figures = self.deletion(
+                line, get("numerator", "").strip(), get("denominator", "").strip()
+            )
+        else:
+            figures = self.figures(
+                line,
+                value_text,
+                get("numerator", "").strip(),
+                get("denominator", "").strip(),
+                self.units.get(measure) if measure else None,
+            )
         note = get("note", "").strip()
         source = get("source", "").strip()
         if len(note) > MAX_TEXT or len(source) > MAX_TEXT or EXTRA_CELLS in record:
@@ -431,7 +447,9 @@ class _Checker:
         ):
             return None
         value, numerator, denominator = figures
-        return ResultRow(line, measure, period, area, value, numerator, denominator, note, source)
+        return ResultRow(
+            line, measure, period, area, value, numerator, denominator, note, source, delete
+        )
 
     def check_text(self, line: int, record: Mapping[str, str]) -> None:
         for column in ("note", "source"):
@@ -474,6 +492,21 @@ class _Checker:
             )
             return None
         return parsed
+
+    def deletion(
+        self, line: int, numerator_text: str, denominator_text: str
+    ) -> tuple[None, None, None] | None:
+        """A DELETE row's figures: none, and none may be given alongside."""
+        before = len(self.problems)
+        for column, text in (("numerator", numerator_text), ("denominator", denominator_text)):
+            if text:
+                self.add(
+                    line,
+                    column,
+                    f"'{text}' given with value DELETE: a row that removes a result gives no "
+                    "numerator or denominator (leave it empty, or give a value to replace it)",
+                )
+        return None if len(self.problems) > before else (None, None, None)
 
     def figures(
         self,

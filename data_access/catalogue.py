@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -79,6 +79,9 @@ def _measure_values(m: Measure) -> dict:
         "definition": m.definition,
         "source": m.source,
         "owner": m.owner,
+        "decimals": m.decimals,
+        "suppress_below": m.suppress_below,
+        "design_effect": m.design_effect,
     }
 
 
@@ -98,40 +101,99 @@ def replace_children(
     return True
 
 
-def _write_partnership(session: Session, p: Partnership) -> bool:
+def _write_partnership(session: Session, p: Partnership, removed: Collection[str] = ()) -> bool:
+    """Create or update one partnership; `removed` are the codes of measures to take off it."""
     row = session.scalar(sa.select(PartnershipRow).where(PartnershipRow.slug == p.slug))
+    points = " ".join(p.reporting_points)
     changed = False
     if row is None:
-        row = PartnershipRow(slug=p.slug, name=p.name, area_code=p.area)
+        row = PartnershipRow(slug=p.slug, name=p.name, area_code=p.area, reporting_points=points)
         session.add(row)
         session.flush()
         changed = True
-    elif (row.name, row.area_code) != (p.name, p.area):
-        row.name, row.area_code = p.name, p.area
+    elif (row.name, row.area_code, row.reporting_points) != (p.name, p.area, points):
+        row.name, row.area_code, row.reporting_points = p.name, p.area, points
         changed = True
     comparators = [{"area_code": code, "position": i} for i, code in enumerate(p.comparators)]
     priorities = [{"number": pr.number, "title": pr.title} for pr in p.priorities]
-    measures = [
-        {
-            "measure_code": pm.measure.code,
-            "priority": pm.priority,
-            "public": pm.public,
-            "rule": str(pm.target.rule),
-            "baseline_period": pm.target.baseline_period,
-            "tolerance": pm.target.tolerance,
-            "target": pm.target.target,
-            "target_period": pm.target.target_period,
-            "position": i,
-        }
-        for i, pm in enumerate(p.measures)
-    ]
-    for row_type, wanted in (
-        (ComparatorRow, comparators),
-        (PriorityRow, priorities),
-        (PartnershipMeasureRow, measures),
-    ):
+    for row_type, wanted in ((ComparatorRow, comparators), (PriorityRow, priorities)):
         changed |= replace_children(session, row_type, row.id, wanted)
+    changed |= _write_partnership_measures(session, row.id, p.measures, removed)
     return changed
+
+
+def _partnership_measure_values(pm: PartnershipMeasure) -> dict:
+    return {
+        "priority": pm.priority,
+        "public": pm.public,
+        "rule": str(pm.target.rule),
+        "baseline_period": pm.target.baseline_period,
+        "tolerance": pm.target.tolerance,
+        "target": pm.target.target,
+        "target_period": pm.target.target_period,
+        "max_age_years": pm.max_age_years,
+        "area_code": pm.area,
+    }
+
+
+def _write_partnership_measures(
+    session: Session,
+    partnership_id: int,
+    listed: Sequence[PartnershipMeasure],
+    removed: Collection[str],
+) -> bool:
+    """Create or update the measures a file lists, take off those it marks `remove = true`, and
+    keep the rest as they are (INTERFACES.md section 4); True when anything changed."""
+    current = {
+        r.measure_code: r
+        for r in session.scalars(
+            sa.select(PartnershipMeasureRow)
+            .where(PartnershipMeasureRow.partnership_id == partnership_id)
+            .order_by(PartnershipMeasureRow.position, PartnershipMeasureRow.measure_code)
+        )
+    }
+    changed = False
+    for code in removed:
+        if code in current:
+            session.delete(current.pop(code))
+            changed = True
+    wanted = {pm.measure.code: _partnership_measure_values(pm) for pm in listed}
+    order = _measure_order(list(current), [pm.measure.code for pm in listed])
+    for position, code in enumerate(order):
+        values = {**wanted.get(code, {}), "position": position}
+        existing = current.get(code)
+        if existing is None:
+            session.add(
+                PartnershipMeasureRow(partnership_id=partnership_id, measure_code=code, **values)
+            )
+            changed = True
+            continue
+        for name, value in values.items():
+            if getattr(existing, name) != value:
+                setattr(existing, name, value)
+                changed = True
+    session.flush()
+    return changed
+
+
+def _measure_order(existing: list[str], listed: list[str]) -> list[str]:
+    """A partnership's measures in order after a file is loaded: the measures the file lists
+    take, in the file's order, the places of those of them already there; measures it leaves out
+    keep their places; a new measure goes after the one listed before it (a whole file listing
+    every measure therefore sets the order exactly)."""
+    named = set(listed)
+    already = [code for code in listed if code in set(existing)]
+    refill = iter(already)
+    order = [next(refill) if code in named else code for code in existing]
+    for index, code in enumerate(listed):
+        if code in order:
+            continue
+        if index:
+            order.insert(order.index(listed[index - 1]) + 1, code)
+            continue
+        following = next((c for c in listed[1:] if c in order), None)
+        order.insert(order.index(following) if following is not None else len(order), code)
+    return order
 
 
 def _parents_first(areas: Iterable[Area]) -> list[Area]:
@@ -167,7 +229,12 @@ def write_config(session: Session, config: Config, actor: str, source_name: str)
         _upsert(session, MeasureRow, "code", _measure_values(m)) for m in config.measures
     )
     session.flush()
-    partnerships = sum(_write_partnership(session, p) for p in config.partnerships)
+    removed: dict[str, set[str]] = {}
+    for slug, code in config.removed_measures:
+        removed.setdefault(slug, set()).add(code)
+    partnerships = sum(
+        _write_partnership(session, p, removed.get(p.slug, set())) for p in config.partnerships
+    )
     changes = ConfigChanges(areas, measures, partnerships)
     if changes.total:
         audit.record(
@@ -198,7 +265,16 @@ def measures() -> dict[str, Measure]:
 
 def _measure(r: MeasureRow) -> Measure:
     return Measure(
-        r.code, r.title, Unit(r.unit), Polarity(r.polarity), r.definition, r.source, r.owner
+        r.code,
+        r.title,
+        Unit(r.unit),
+        Polarity(r.polarity),
+        r.definition,
+        r.source,
+        r.owner,
+        r.decimals,
+        r.suppress_below,
+        r.design_effect,
     )
 
 
@@ -231,7 +307,9 @@ def partnerships() -> list[Partnership]:
                 TargetRule(pm.rule), pm.baseline_period, pm.tolerance, pm.target, pm.target_period
             )
             by_id[pm.partnership_id]["m"].append(
-                PartnershipMeasure(_measure(m), pm.priority, pm.public, spec)
+                PartnershipMeasure(
+                    _measure(m), pm.priority, pm.public, spec, pm.max_age_years, pm.area_code
+                )
             )
         return [
             Partnership(
@@ -241,6 +319,7 @@ def partnerships() -> list[Partnership]:
                 tuple(by_id[r.id]["c"]),
                 tuple(by_id[r.id]["p"]),
                 tuple(by_id[r.id]["m"]),
+                tuple(r.reporting_points.split()),
             )
             for r in rows
         ]

@@ -140,6 +140,59 @@ def _commentary(slug: str, code: str, end: date, _version: int) -> list[Commenta
         return [Commentary(*row) for row in s.execute(stmt)]
 
 
+def all_action_items(slug: str) -> list[ActionItem]:
+    """Every action plan item of the partnership, by priority in the plan's order."""
+    stmt = (
+        sa.select(ActionItemRow)
+        .join(PartnershipRow, PartnershipRow.id == ActionItemRow.partnership_id)
+        .where(PartnershipRow.slug == slug)
+        .order_by(ActionItemRow.priority, ActionItemRow.position, ActionItemRow.id)
+    )
+    with db.session() as s:
+        return [
+            ActionItem(
+                r.priority, r.objective, r.update, r.actions, ActionStatus(r.status), r.key or ""
+            )
+            for r in s.scalars(stmt)
+        ]
+
+
+def all_funded_projects(slug: str) -> list[FundedProject]:
+    """Every funded project of the partnership, largest amount first."""
+    stmt = (
+        sa.select(FundedProjectRow)
+        .join(PartnershipRow, PartnershipRow.id == FundedProjectRow.partnership_id)
+        .where(PartnershipRow.slug == slug)
+        .order_by(FundedProjectRow.amount_gbp.desc(), FundedProjectRow.id)
+    )
+    with db.session() as s:
+        return [
+            FundedProject(
+                r.priority, r.theme, r.project, r.amount_gbp, r.outcomes, r.period, r.source
+            )
+            for r in s.scalars(stmt)
+        ]
+
+
+def all_commentary(slug: str, end: date) -> list[tuple[str, Commentary]]:
+    """(measure code, commentary) for periods ending on or before `end`, newest first."""
+    stmt = (
+        sa.select(
+            CommentaryRow.measure_code,
+            PeriodRow.label,
+            CommentaryRow.text,
+            CommentaryRow.author,
+            CommentaryRow.created_at,
+        )
+        .join(PeriodRow, PeriodRow.id == CommentaryRow.period_id)
+        .join(PartnershipRow, PartnershipRow.id == CommentaryRow.partnership_id)
+        .where(PartnershipRow.slug == slug, PeriodRow.end_date <= end)
+        .order_by(PeriodRow.end_date.desc(), CommentaryRow.created_at.desc())
+    )
+    with db.session() as s:
+        return [(code, Commentary(*rest)) for code, *rest in s.execute(stmt)]
+
+
 def partnerships_within(area_code: str) -> list[Partnership]:
     """Partnerships whose area's parent chain reaches `area_code` (a county or force area)."""
     known = areas()

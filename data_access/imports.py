@@ -1,11 +1,17 @@
-"""Loading a results file: validate everything first, then one set-based, all-or-nothing write."""
+"""Loading a results file: validate everything first, then one set-based, all-or-nothing write.
+
+A result is never overwritten unrecorded (PRODUCT.md section 2): before a row is replaced or
+removed (`value` DELETE), its old figures, with when and by whom they were loaded, are copied
+to result_revision in the same transaction, so a report can be read as it stood at any time
+(data_access.revisions).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,12 +19,13 @@ from sqlalchemy.orm import Session
 from dashboard.periods import Period
 from dashboard.results_file import ParsedFile, Problem, ResultRow, parse_results_file
 from data_access import audit, catalogue, db, versions
-from data_access.tables import PeriodRow
+from data_access.tables import PeriodRow, ResultRevisionRow
 from data_access.tables import ResultRow as ResultTableRow
 
 logger = logging.getLogger(__name__)
 
 _COMPARED = ("value", "numerator", "denominator", "note", "source", "illustrative")
+_DELETE_CHUNK = 5_000  # ids per DELETE ... IN (...): well under every driver's parameter limit
 
 
 class ImportRejected(ValueError):
@@ -37,12 +44,14 @@ class ImportSummary:
     replaced: int
     unchanged: int
     dry_run: bool
+    deleted: int = 0
 
     def sentence(self, filename: str) -> str:
         verb = "would load" if self.dry_run else "loaded"
+        deleted = f", {self.deleted} deleted" if self.deleted else ""
         return (
             f"{filename}: {verb} {self.rows} rows: {self.inserted} new, "
-            f"{self.replaced} replaced, {self.unchanged} unchanged"
+            f"{self.replaced} replaced, {self.unchanged} unchanged{deleted}"
         )
 
 
@@ -101,12 +110,42 @@ def write_rows(
     dry_run: bool,
     filename: str,
 ) -> ImportSummary:
-    """Insert new rows, replace changed ones (audited), skip identical ones (reload = no-op)."""
+    """Insert new rows, replace changed ones and remove DELETE rows' results (each audited, the
+    old figures kept in result_revision), skip identical ones (reload = no-op).
+
+    A DELETE row for a result that does not exist rejects the whole file (ImportRejected, in a
+    dry run too), so nothing is saved; the caller's transaction rolls back."""
     period_ids = ensure_periods(session, (r.period for r in rows))
     existing = _existing(session, rows, period_ids)
     stamp = audit.now()
     inserts, updates, audit_rows = [], [], []
+    revisions: list[dict] = []
+    deleted_ids: list[int] = []
+    missing: list[ResultRow] = []
     for row in rows:
+        if row.delete:
+            key = (row.measure_code, row.area_code, period_ids[row.period.label])
+            old = existing.get(key)
+            if old is None:
+                missing.append(row)
+                continue
+            deleted_ids.append(old["id"])
+            revisions.append(_revision(old, stamp, actor, removed=True))
+            audit_rows.append(
+                {
+                    "actor": actor,
+                    "action": "delete",
+                    "entity": f"{row.measure_code} {row.area_code} {row.period.label}",
+                    "detail": {
+                        "file": filename,
+                        "line": row.line,
+                        "removed": {n: old[n] for n in _COMPARED},
+                        "loaded_at": old["loaded_at"],
+                        "loaded_by": old["loaded_by"],
+                    },
+                }
+            )
+            continue
         values = {
             "value": row.value,
             "numerator": row.numerator,
@@ -130,6 +169,7 @@ def write_rows(
             )
         elif any(old[name] != values[name] for name in _COMPARED):
             updates.append({**values, "id": old["id"], "loaded_at": stamp, "loaded_by": actor})
+            revisions.append(_revision(old, stamp, actor, removed=False))
             audit_rows.append(
                 {
                     "actor": actor,
@@ -143,11 +183,18 @@ def write_rows(
                     },
                 }
             )
-    if not dry_run and (inserts or updates):
+    if missing:
+        raise ImportRejected(filename, _nothing_to_delete(session, missing, period_ids))
+    if not dry_run and (inserts or updates or deleted_ids):
+        if revisions:  # first, while the old figures are still the current ones
+            session.execute(sa.insert(ResultRevisionRow), revisions)
         if inserts:
             session.execute(sa.insert(ResultTableRow), inserts)
         if updates:
             session.execute(sa.update(ResultTableRow), updates)
+        for start in range(0, len(deleted_ids), _DELETE_CHUNK):
+            chunk = deleted_ids[start : start + _DELETE_CHUNK]
+            session.execute(sa.delete(ResultTableRow).where(ResultTableRow.id.in_(chunk)))
         audit.record_many(session, audit_rows)
         audit.record(
             session,
@@ -157,11 +204,61 @@ def write_rows(
             rows=len(rows),
             inserted=len(inserts),
             replaced=len(updates),
+            deleted=len(deleted_ids),
         )
         versions.bump(session)
+    changed = len(inserts) + len(updates) + len(deleted_ids)
     return ImportSummary(
-        len(rows), len(inserts), len(updates), len(rows) - len(inserts) - len(updates), dry_run
+        len(rows),
+        len(inserts),
+        len(updates),
+        len(rows) - changed,
+        dry_run,
+        len(deleted_ids),
     )
+
+
+def _revision(old: dict, stamp: datetime, actor: str, *, removed: bool) -> dict:
+    """The result_revision row keeping a result's figures as they were until `stamp`."""
+    return {
+        **{n: old[n] for n in _COMPARED},
+        "measure_code": old["measure_code"],
+        "area_code": old["area_code"],
+        "period_id": old["period_id"],
+        "loaded_at": old["loaded_at"],
+        "loaded_by": old["loaded_by"],
+        "replaced_at": stamp,
+        "replaced_by": actor,
+        "removed": removed,
+    }
+
+
+def _nothing_to_delete(
+    session: Session, rows: Sequence[ResultRow], period_ids: dict[str, int]
+) -> list[Problem]:
+    """A problem per DELETE row with no result, saying when it was removed if it was."""
+    r = ResultRevisionRow
+    removed = {
+        (m, a, p): (at, by)
+        for m, a, p, at, by in session.execute(
+            sa.select(r.measure_code, r.area_code, r.period_id, r.replaced_at, r.replaced_by)
+            .where(
+                r.removed,
+                r.measure_code.in_({row.measure_code for row in rows}),
+                r.period_id.in_({period_ids[row.period.label] for row in rows}),
+            )
+            .order_by(r.replaced_at)
+        )
+    }  # the latest removal of each result wins
+    problems = []
+    for row in rows:
+        what = f"{row.measure_code} {row.area_code} {row.period.label}"
+        reason = f"no result to delete for {what}"
+        found = removed.get((row.measure_code, row.area_code, period_ids[row.period.label]))
+        if found is not None:
+            reason += f" (it was deleted on {found[0]:%Y-%m-%d %H:%M} UTC by {found[1]})"
+        problems.append(Problem(row.line, "value", reason))
+    return problems
 
 
 def _existing(
@@ -170,6 +267,12 @@ def _existing(
     codes = {r.measure_code for r in rows}
     t = ResultTableRow
     stmt = sa.select(
-        t.id, t.measure_code, t.area_code, t.period_id, *(getattr(t, n) for n in _COMPARED)
+        t.id,
+        t.measure_code,
+        t.area_code,
+        t.period_id,
+        *(getattr(t, n) for n in _COMPARED),
+        t.loaded_at,
+        t.loaded_by,
     ).where(t.measure_code.in_(codes), t.period_id.in_(set(period_ids.values())))
     return {(r.measure_code, r.area_code, r.period_id): r._asdict() for r in session.execute(stmt)}

@@ -1,127 +1,110 @@
-"""The open data download: public measures, results up to each partnership's latest published point.
+"""The open data download (INTERFACES.md section 5): every result in the public report of a
+published version not withdrawn, each as the most recently published version states it.
 
-Always public-only, whoever asks: no audience parameter exists here to get wrong.
+Made once per publication or withdrawal and stored as one document, so every worker serves the
+same file; filtered answers are cut from it. Always public-only: no audience parameter here.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from dashboard.assessment import assess
-from dashboard.audience import PUBLIC
-from dashboard.exports import OPEN_DATA_COLUMNS, safe_row
-from dashboard.model import Partnership, Result
-from dashboard.periods import Period, parse_period, year_earlier
-from dashboard.reporting import ComparatorResult, MeasureFigures
-from data_access import versions
-from data_access.cache import cache
-from data_access.results import (
-    NotVisible,
-    _areas,
-    _partnerships,
-    _results_up_to,
-    latest_public_points,
-    visible_partnership,
-)
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dashboard import report as reports
+from dashboard.exports import OPEN_DATA_COLUMNS, report_rows, safe_row
+from dashboard.periods import parse_period
+from data_access import audit, db
+from data_access.results import NotVisible, all_partnerships
+from data_access.tables import OpenDataFileRow, PartnershipRow, PublicationVersionRow
+
+_FILE_ID = 1
+
+
+def _standing_versions(session: Session) -> list[tuple[str, PublicationVersionRow]]:
+    """The latest version not withdrawn of every published point, oldest publication first."""
+    rows = session.execute(
+        sa.select(PartnershipRow.slug, PublicationVersionRow)
+        .join(PartnershipRow, PartnershipRow.id == PublicationVersionRow.partnership_id)
+        .where(PublicationVersionRow.withdrawn.is_(False))
+        .order_by(PublicationVersionRow.version)
+    ).all()
+    latest: dict[tuple[int, int], tuple[str, PublicationVersionRow]] = {}
+    for slug, row in rows:
+        latest[(row.partnership_id, row.period_id)] = (slug, row)
+    return sorted(latest.values(), key=lambda pair: pair[1].published_at)
+
+
+def rebuild(session: Session) -> str:
+    """Make the open data file again inside the publisher's transaction; returns its ETag."""
+    by_key: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for _slug, row in _standing_versions(session):
+        report = replace(
+            reports.from_json(row.public_report),
+            publication=reports.PublicationRef(
+                row.version, row.version, row.published_at, row.reconstructed
+            ),
+        )
+        for r in report_rows(report):
+            by_key[(r["partnership"], r["measure_code"], r["area_code"], r["period"])] = r
+    rows = sorted(
+        by_key.values(),
+        key=lambda r: (
+            r["partnership"],
+            r["measure_code"],
+            r["period_end"],
+            r["area_code"] != "",
+            r["rating_status"] == "",
+        ),
+    )
+    text = json.dumps(rows, separators=(",", ":"))
+    etag = hashlib.sha256(text.encode()).hexdigest()[:32]
+    stored = session.get(OpenDataFileRow, _FILE_ID)
+    if stored is None:
+        session.add(OpenDataFileRow(id=_FILE_ID, etag=etag, made_at=audit.now(), rows_json=text))
+    else:
+        stored.etag, stored.made_at, stored.rows_json = etag, audit.now(), text
+    return etag
+
+
+def current_etag() -> str | None:
+    with db.session() as s:
+        return s.scalar(sa.select(OpenDataFileRow.etag).where(OpenDataFileRow.id == _FILE_ID))
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_for(_database: str, etag: str | None) -> tuple[dict[str, Any], ...]:
+    # Keyed on the ETag: a worker parses each file once, and a new file is a new key
+    with db.session() as s:
+        text = s.scalar(sa.select(OpenDataFileRow.rows_json).where(OpenDataFileRow.id == _FILE_ID))
+    return tuple(json.loads(text)) if text else ()
+
+
+def open_data(
+    slug: str | None = None, period: str | None = None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """(ETag, rows) for the downloads; `period` is an exact result period (any spelling)."""
+    label = parse_period(period).label if period else None
+    if slug is not None and slug not in {p.slug for p in all_partnerships()}:
+        raise NotVisible(f"No partnership '{slug}'.")
+    etag = current_etag()
+    rows = _rows_for(str(db.engine().url), etag)
+    chosen = [
+        r
+        for r in rows
+        if (slug is None or r["partnership"] == slug) and (label is None or r["period"] == label)
+    ]
+    return etag, chosen
 
 
 def open_data_rows(slug: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
-    """Rows for the CSV/JSON downloads; `period` is an exact result period (any spelling)."""
-    label = parse_period(period).label if period else None
-    version = versions.current()
-    if slug is not None and slug not in _partnerships(version):
-        raise NotVisible(f"No partnership '{slug}'.")
-    return _rows(slug, label, version)
-
-
-@cache.memoize()
-def _rows(slug: str | None, label: str | None, version: int) -> list[dict[str, Any]]:
-    horizons = latest_public_points()
-    rows: list[dict[str, Any]] = []
-    for partnership in _partnerships(version).values():
-        if (slug and partnership.slug != slug) or partnership.slug not in horizons:
-            continue
-        rows.extend(
-            _partnership_rows(
-                visible_partnership(partnership.slug, PUBLIC, version),
-                horizons[partnership.slug].end,
-                label,
-                version,
-            )
-        )
-    return rows
-
-
-def _partnership_rows(
-    partnership: Partnership, horizon: object, label: str | None, version: int
-) -> list[dict[str, Any]]:
-    areas = _areas(version)
-    codes = [m.measure.code for m in partnership.measures]
-    results = _results_up_to(codes, (partnership.area, *partnership.comparators), horizon)
-    rows = []
-    for item in partnership.measures:
-        own = results.get((item.measure.code, partnership.area), {})
-        for result in sorted(own.values(), key=lambda r: r.period_end):
-            if label and result.period != label:
-                continue
-            comparators = tuple(
-                ComparatorResult(
-                    areas[c], results.get((item.measure.code, c), {}).get(result.period)
-                )
-                for c in partnership.comparators
-            )
-            period = Period(result.period, result.period_start, result.period_end)
-            baseline_label = item.target.baseline_period
-            figures = MeasureFigures(
-                item,
-                result,
-                comparators,
-                own.get(year_earlier(period).label),
-                own.get(baseline_label) if baseline_label else None,
-            )
-            assessment = assess(figures, result.period_end)
-            rows.append(
-                _row(
-                    partnership.slug,
-                    item,
-                    result,
-                    areas,
-                    assessment.ci,
-                    str(assessment.rating.status),
-                )
-            )
-            for comparator in assessment.comparators:
-                if comparator.result is not None:
-                    rows.append(
-                        _row(partnership.slug, item, comparator.result, areas, comparator.ci, "")
-                    )
-    return rows
-
-
-def _row(
-    slug: str, item: Any, result: Result, areas: dict, ci: Sequence[float] | None, status: str
-) -> dict[str, Any]:
-    return {
-        "partnership": slug,
-        "period": result.period,
-        "period_start": result.period_start.isoformat(),
-        "period_end": result.period_end.isoformat(),
-        "measure_code": item.measure.code,
-        "measure_title": item.measure.title,
-        "unit": str(item.measure.unit),
-        "area_code": result.area_code,
-        "area_name": areas[result.area_code].name,
-        "value": result.value,
-        "numerator": result.numerator,
-        "denominator": result.denominator,
-        "ci_low": ci[0] if ci else None,
-        "ci_high": ci[1] if ci else None,
-        "rating_status": status,
-        "illustrative": result.illustrative,
-        "note": result.note,
-        "source": result.source,
-    }
+    return open_data(slug, period)[1]
 
 
 def json_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

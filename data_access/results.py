@@ -10,17 +10,17 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from dashboard import points
 from dashboard.audience import Audience
 from dashboard.model import Area, Partnership, Result
 from dashboard.periods import (
     Period,
     PeriodLabelError,
     latest_on_or_before,
-    parse_period,
     year_earlier,
 )
 from dashboard.reporting import ComparatorResult, MeasureFigures, PartnershipView, ReportingPoint
@@ -109,7 +109,8 @@ def _result_periods(area_code: str, _version: int) -> list[Period]:
 
 
 def reporting_points(slug: str, audience: Audience) -> list[ReportingPoint]:
-    """The points this audience may open, newest first (INTERFACES.md section 5)."""
+    """The points this audience may open, newest first (INTERFACES.md section 5): published
+    ones; for members also each declared point after them, up to the member default."""
     version = versions.current()
     partnership = visible_partnership(slug, audience, version)
     published = [
@@ -117,30 +118,38 @@ def reporting_points(slug: str, audience: Audience) -> list[ReportingPoint]:
     ]
     if not audience.is_member(slug):
         return published
-    latest = published[0].end if published else date.min
-    by_end: dict[date, Period] = {}
-    for period in _result_periods(partnership.area, version):
-        if period.end > latest:
-            current = by_end.get(period.end)
-            if current is None or period.start < current.start:  # the longest names the point
-                by_end[period.end] = period
-    provisional = [ReportingPoint(p.label, p.start, p.end, False) for p in by_end.values()]
+    rhythm = partnership.reporting_points
+    ends = [p.end for p in _result_periods(partnership.area, version)]
+    default = points.member_default(rhythm, ends)
+    if default is None:
+        return published
+    first = published[0].end + timedelta(days=1) if published else min(ends)
+    dates = (
+        points.declared_between(rhythm, first, default)
+        if rhythm
+        else sorted({e for e in ends if first <= e <= default})
+    )
+    provisional = []
+    for day in dates:
+        period = points.point_period(day, rhythm)
+        provisional.append(ReportingPoint(period.label, period.start, period.end, False))
     return sorted(published + provisional, key=lambda p: p.end, reverse=True)
 
 
 def resolve_point(slug: str, label: str | None, audience: Audience) -> ReportingPoint:
     """The point a label names for this audience; the default point when no label is given."""
-    points = reporting_points(slug, audience)
+    found = reporting_points(slug, audience)
     if label is None or not label.strip():
-        if not points:
+        if not found:
             raise NotVisible(f"Nothing published yet for '{slug}'.")
-        return points[0]
+        return found[0]
+    rhythm = visible_partnership(slug, audience).reporting_points
     try:
-        period = parse_period(label)
+        period = points.point_for_label(label, rhythm)
     except PeriodLabelError as error:
         raise NotVisible(str(error)) from error
-    # Labels ending on the same date name the same point: answer with the published label
-    published = next((p for p in points if p.published and p.end == period.end), None)
+    # Labels ending on the same date name the same point: answer with the point's own name
+    published = next((p for p in found if p.published and p.end == period.end), None)
     if published is not None:
         return published
     if audience.is_member(slug):

@@ -19,9 +19,8 @@ from dashboard.config_file import load_config
 from dashboard.model import ActionStatus
 from dashboard.periods import parse_period
 from dashboard.results_file import ResultRow, parse_results_file
-from data_access import audit, catalogue, db, versions
+from data_access import audit, catalogue, db, publications, versions
 from data_access.imports import ImportRejected, ensure_periods, write_rows
-from data_access.publications import write_publication
 from data_access.tables import (
     ActionItemRow,
     CommentaryRow,
@@ -32,6 +31,7 @@ from data_access.tables import (
 )
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+ACTION_KEY_MAX = 64  # ActionItemRow.key
 
 
 class SampleError(ValueError):
@@ -90,16 +90,22 @@ def load_sample(actor: str, seed_dir: Path = SEED_DIR) -> SampleSummary:
         changed += _write_action_plan(session, seed_dir / "action_plan.csv", slugs)
         changed += _write_funded_projects(session, seed_dir / "funded_projects.csv", slugs)
         changed += _write_commentary(session, seed_dir / "commentary.csv", slugs)
-        for line, row in _csv_rows(seed_dir / "publications.csv"):
-            try:
-                changed += write_publication(
-                    session, row["partnership"], parse_period(row["period"]), actor
-                )
-            except ValueError as error:
-                raise SampleError(f"publications.csv: line {line}: {error}") from error
         if changed:
             versions.bump(session)
+    changed += _publish(seed_dir / "publications.csv", actor)
     return SampleSummary(changed, len(real) + len(invented), len(invented))
+
+
+def _publish(path: Path, actor: str) -> int:
+    """Publish the sample's points through the same code path as the `publish` command."""
+    published = 0
+    for line, row in _csv_rows(path):
+        try:
+            _, number = publications.publish(row["partnership"], row["period"], actor)
+        except ValueError as error:
+            raise SampleError(f"{path.name}: line {line}: {error}") from error
+        published += number is not None
+    return published
 
 
 def _write_population(session: Session, path: Path) -> int:
@@ -139,27 +145,64 @@ def _by_partnership(path: Path, slugs: dict[str, int]) -> dict[int, list[tuple[i
 
 
 def _write_action_plan(session: Session, path: Path, slugs: dict[str, int]) -> int:
+    """Add the action items whose `key` the partnership does not have yet. Items already there
+    are never replaced, so an editor's updates survive loading the sample again; an item stored
+    before items had keys takes the key of the seed row with its priority and objective."""
     changed = 0
     for pid, rows in _by_partnership(path, slugs).items():
-        wanted = []
+        wanted: dict[str, dict] = {}
         for position, (line, row) in enumerate(rows):
             try:
                 status = ActionStatus(row["status"])
                 priority = int(row["priority"])
             except ValueError as error:
                 raise SampleError(f"{path.name}: line {line}: {error}") from error
-            wanted.append(
-                {
-                    "priority": priority,
-                    "objective": row["objective"],
-                    "update": row.get("update", ""),
-                    "actions": row.get("actions", ""),
-                    "status": str(status),
-                    "position": position,
-                }
+            key = row.get("key", "")
+            if not key or len(key) > ACTION_KEY_MAX:
+                raise SampleError(
+                    f"{path.name}: line {line}: key: give each item a key of 1 to "
+                    f"{ACTION_KEY_MAX} characters, unique within its partnership"
+                )
+            if key in wanted:
+                raise SampleError(f"{path.name}: line {line}: key: '{key}' is used twice")
+            wanted[key] = {
+                "key": key,
+                "priority": priority,
+                "objective": row["objective"],
+                "update": row.get("update", ""),
+                "actions": row.get("actions", ""),
+                "status": str(status),
+                "position": position,
+            }
+        current = list(
+            session.scalars(
+                sa.select(ActionItemRow)
+                .where(ActionItemRow.partnership_id == pid)
+                .order_by(ActionItemRow.position, ActionItemRow.id)
             )
-        changed += _replace_without_ids(session, ActionItemRow, pid, wanted)
+        )
+        have = {item.key for item in current if item.key is not None}
+        for item in current:
+            if item.key is None and (key := _seed_key(item, wanted, have)) is not None:
+                item.key = key
+                have.add(key)
+                changed += 1
+        for key, values in wanted.items():
+            if key not in have:
+                session.add(ActionItemRow(partnership_id=pid, **values))
+                changed += 1
     return changed
+
+
+def _seed_key(item: ActionItemRow, wanted: dict[str, dict], taken: set[str]) -> str | None:
+    """The key of the seed row an item stored without one came from: same priority and objective,
+    else (its objective edited) same priority and position; None when neither matches."""
+    free = [(key, values) for key, values in wanted.items() if key not in taken]
+    for fields in (("priority", "objective"), ("priority", "position")):
+        for key, values in free:
+            if all(values[name] == getattr(item, name) for name in fields):
+                return key
+    return None
 
 
 def _write_funded_projects(session: Session, path: Path, slugs: dict[str, int]) -> int:

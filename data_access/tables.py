@@ -47,6 +47,9 @@ class MeasureRow(Base):
     definition: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
     owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    decimals: Mapped[int | None]
+    suppress_below: Mapped[int | None]
+    design_effect: Mapped[float | None]
 
 
 class PartnershipRow(Base):
@@ -55,6 +58,8 @@ class PartnershipRow(Base):
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
+    # Month-days of its reporting points, space-separated ("09-30 03-31"); empty = every end date
+    reporting_points: Mapped[str] = mapped_column(sa.String(100), default="")
 
 
 class ComparatorRow(Base):
@@ -89,6 +94,8 @@ class PartnershipMeasureRow(Base):
     target: Mapped[float | None]
     target_period: Mapped[str | None] = mapped_column(sa.String(32))
     position: Mapped[int] = mapped_column(default=0)
+    max_age_years: Mapped[int | None]
+    area_code: Mapped[str | None] = mapped_column(sa.ForeignKey("area.code"))
 
 
 class PeriodRow(Base):
@@ -121,8 +128,33 @@ class ResultRow(Base):
     loaded_by: Mapped[str] = mapped_column(sa.String(200))
 
 
+class ResultRevisionRow(Base):
+    """A result as it was before it was replaced or removed: results are never overwritten
+    unrecorded, so any page can be read as it stood when a version was published."""
+
+    __tablename__ = "result_revision"
+    __table_args__ = (sa.Index("ix_result_revision_lookup", "measure_code", "area_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_code: Mapped[str] = mapped_column(sa.ForeignKey("measure.code"))
+    area_code: Mapped[str] = mapped_column(sa.ForeignKey("area.code"))
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
+    value: Mapped[float]
+    numerator: Mapped[int | None] = mapped_column(sa.BigInteger)
+    denominator: Mapped[int | None] = mapped_column(sa.BigInteger)
+    note: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+    source: Mapped[str] = mapped_column(sa.String(TEXT_MAX), default="")
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    loaded_at: Mapped[datetime]  # when this figure was loaded
+    loaded_by: Mapped[str] = mapped_column(sa.String(200))
+    replaced_at: Mapped[datetime]  # when it stopped being the current figure
+    replaced_by: Mapped[str] = mapped_column(sa.String(200))
+    removed: Mapped[bool] = mapped_column(default=False)  # True: deleted, not replaced
+
+
 class PublicationRow(Base):
-    """A reporting point published for a partnership (PRODUCT.md section 2)."""
+    """A reporting point published for a partnership (PRODUCT.md section 2): the per-point flag.
+    It exists while the point has a version not withdrawn; `changed` says whether the live
+    report differs from the latest version (kept so listing points needs no rebuild)."""
 
     __tablename__ = "publication"
     __table_args__ = (sa.UniqueConstraint("partnership_id", "period_id"),)
@@ -133,6 +165,43 @@ class PublicationRow(Base):
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
     published_at: Mapped[datetime]
     published_by: Mapped[str] = mapped_column(sa.String(200))
+    latest_version: Mapped[int] = mapped_column(default=1)
+    changed: Mapped[bool] = mapped_column(default=False)
+
+
+class PublicationVersionRow(Base):
+    """One frozen version of a published point: the members' and the public report, serialised."""
+
+    __tablename__ = "publication_version"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "period_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
+    version: Mapped[int]
+    published_at: Mapped[datetime]
+    published_by: Mapped[str] = mapped_column(sa.String(200))
+    published_by_role: Mapped[str] = mapped_column(sa.String(16))
+    reconstructed: Mapped[bool] = mapped_column(default=False)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(sa.String(200))
+    withdrawn_reason: Mapped[str | None] = mapped_column(sa.String(TEXT_MAX))
+    schema: Mapped[int]
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    member_report: Mapped[str] = mapped_column(sa.Text)
+    public_report: Mapped[str] = mapped_column(sa.Text)
+
+
+class OpenDataFileRow(Base):
+    """The open data download, made once per publication or withdrawal and served as a file."""
+
+    __tablename__ = "open_data_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etag: Mapped[str] = mapped_column(sa.String(64))
+    made_at: Mapped[datetime]
+    rows_json: Mapped[str] = mapped_column(sa.Text)
 
 
 class CommentaryRow(Base):
@@ -149,11 +218,13 @@ class CommentaryRow(Base):
 
 class ActionItemRow(Base):
     __tablename__ = "action_item"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(
         sa.ForeignKey("partnership.id", ondelete="CASCADE"), index=True
     )
     priority: Mapped[int]
+    key: Mapped[str | None] = mapped_column(sa.String(64))  # stable: editors' updates keep it
     objective: Mapped[str] = mapped_column(sa.Text)
     update: Mapped[str] = mapped_column(sa.Text, default="")
     actions: Mapped[str] = mapped_column(sa.Text, default="")

@@ -207,3 +207,98 @@ def test_load_config_error_names_file_table_and_key_and_saves_nothing(
     from data_access.tables import AreaRow
 
     assert _count(AreaRow) == 0
+
+
+CONFIG_AREAS = (
+    '[[area]]\ncode = "E23000036"\nname = "Avon and Somerset"\nkind = "police_force"\n\n'
+    '[[area]]\ncode = "E06000025"\nname = "South Gloucestershire"\nkind = "partnership"\n\n'
+)
+CONFIG_MEASURES = "".join(
+    f'[[measure]]\ncode = "{code}"\ntitle = "{code}"\nunit = "percentage"\n'
+    f'polarity = "higher_is_better"\n{extra}\n'
+    for code, extra in (
+        ("A", "decimals = 2\nsuppress_below = 5\ndesign_effect = 1.4\n"),
+        ("B", ""),
+        ("C", ""),
+    )
+)
+CONFIG_PARTNERSHIP = (
+    '[[partnership]]\nslug = "p"\nname = "P"\narea = "E06000025"\n'
+    'comparators = ["E23000036"]\nreporting_points = ["09-30", "03-31"]\n'
+    '  [[partnership.priority]]\n  number = 1\n  title = "One"\n'
+)
+
+
+def _partnership_measure(code: str, extra: str = "") -> str:
+    return f'  [[partnership.measure]]\n  code = "{code}"\n  priority = 1\n  rule = "none"\n{extra}'
+
+
+def test_load_config_keeps_measures_left_out_and_removes_only_those_marked(
+    runner: FlaskCliRunner, empty_db: str, tmp_path: Path
+) -> None:
+    from data_access import catalogue
+
+    full = tmp_path / "full.toml"
+    full.write_text(
+        CONFIG_AREAS
+        + CONFIG_MEASURES
+        + CONFIG_PARTNERSHIP
+        + _partnership_measure("A", '  max_age_years = 5\n  area = "E23000036"\n')
+        + _partnership_measure("B")
+        + _partnership_measure("C")
+    )
+    assert runner.invoke(args=["load-config", str(full)]).exit_code == 0
+    (p,) = catalogue.partnerships()
+    assert p.reporting_points == ("03-31", "09-30")
+    a = p.measures[0]
+    assert (a.measure.decimals, a.measure.suppress_below, a.measure.design_effect) == (2, 5, 1.4)
+    assert (a.max_age_years, a.area) == (5, "E23000036")
+    assert [pm.measure.code for pm in p.measures] == ["A", "B", "C"]
+
+    partial = tmp_path / "partial.toml"
+    partial.write_text(
+        CONFIG_PARTNERSHIP
+        + _partnership_measure("C", "  public = false\n")
+        + '  [[partnership.measure]]\n  code = "B"\n  remove = true\n'
+    )
+    result = runner.invoke(args=["load-config", str(partial)])
+    assert result.exit_code == 0, result.output
+    assert "1 partnerships created or updated" in result.output
+    (p,) = catalogue.partnerships()
+    assert [(pm.measure.code, pm.public) for pm in p.measures] == [("A", True), ("C", False)]
+    assert (p.measures[0].max_age_years, p.measures[0].area) == (5, "E23000036")
+    assert "nothing changed" in runner.invoke(args=["load-config", str(partial)]).output
+
+    assert runner.invoke(args=["load-config", str(full)]).exit_code == 0
+    (p,) = catalogue.partnerships()
+    assert [(pm.measure.code, pm.public) for pm in p.measures] == [
+        ("A", True),
+        ("B", True),
+        ("C", True),
+    ]
+
+
+def test_load_sample_adds_action_items_by_key_and_keeps_an_editor_s_updates(
+    runner: FlaskCliRunner, empty_db: str
+) -> None:
+    from data_access.tables import ActionItemRow
+
+    _load_sample(runner)
+    items = _count(ActionItemRow)
+    with db.transaction() as s:
+        first = s.scalar(sa.select(ActionItemRow).where(ActionItemRow.key == "p1-2"))
+        assert first is not None
+        first.status, first.update = "achieved", "Edited by an editor"
+        s.execute(sa.delete(ActionItemRow).where(ActionItemRow.key == "p2-1"))
+        s.execute(sa.update(ActionItemRow).where(ActionItemRow.priority == 3).values(key=None))
+    _load_sample(runner)
+    with db.session() as s:
+        kept = s.scalar(sa.select(ActionItemRow).where(ActionItemRow.key == "p1-2"))
+        assert kept is not None and (kept.status, kept.update) == (
+            "achieved",
+            "Edited by an editor",
+        )
+        keys = list(s.scalars(sa.select(ActionItemRow.key)))
+    # the missing item is added again; items stored without a key take their seed row's key
+    assert _count(ActionItemRow) == items
+    assert None not in keys and len(set(keys)) == items

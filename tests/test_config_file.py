@@ -342,7 +342,8 @@ def test_an_unknown_key_is_a_typo_with_a_suggestion() -> None:
         with_measure('  rule = "match_baseline"\n  baseline_period = "2018/19"\n  tolerence = 2\n')
     ) == [
         f"{PM}: tolerence: unknown key 'tolerence' (did you mean 'tolerance'?): the keys here "
-        "are code, priority, public, rule, baseline_period, tolerance, target, target_period"
+        "are code, priority, public, rule, baseline_period, tolerance, target, target_period, "
+        "max_age_years, area, remove"
     ]
 
 
@@ -476,7 +477,8 @@ colour = "red"
     assert problems(text) == [
         "config.toml: [[area]] 1 (code \"A\"): kind: 'town' is not one of " + ", ".join(AreaKind),
         "config.toml: [[measure]] 1 (code \"M\"): colour: unknown key 'colour': the keys here "
-        "are code, title, unit, polarity, definition, source, owner",
+        "are code, title, unit, polarity, definition, source, owner, decimals, suppress_below, "
+        "design_effect",
         "config.toml: [[measure]] 1 (code \"M\"): unit: 'rate' is not one of " + ", ".join(Unit),
     ]
 
@@ -717,3 +719,263 @@ def test_a_parameter_the_rule_does_not_use_is_an_error(rule: str, extra: str, ta
     (message,) = problems(with_measure(f'  rule = "{rule}"\n  {extra}\n'))
     assert message.startswith(f"{PM}: ")
     assert message.endswith(f": not used by rule '{rule}' ({takes})")
+
+
+# --- display, disclosure and survey settings of a measure -----------------------------------
+
+
+def a_measure(lines: str, unit: str = "percentage") -> str:
+    return (
+        f'[[measure]]\ncode = "X"\ntitle = "T"\nunit = "{unit}"\npolarity = "no_judgement"\n'
+        f"{lines}\n"
+    )
+
+
+def test_decimals_suppress_below_and_design_effect_are_read() -> None:
+    (measure,) = parse_config(
+        a_measure("decimals = 2\nsuppress_below = 5\ndesign_effect = 1.4"), "c.toml"
+    ).measures
+    assert (measure.decimals, measure.suppress_below, measure.design_effect) == (2, 5, 1.4)
+
+
+def test_decimals_suppress_below_and_design_effect_are_optional() -> None:
+    (measure,) = parse_config(a_measure(""), "c.toml").measures
+    assert (measure.decimals, measure.suppress_below, measure.design_effect) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("decimals = 0", None),
+        ("decimals = 6", None),
+        ("decimals = 7", "decimals: 7 is above 6"),
+        ("decimals = -1", "decimals: -1 is below 0"),
+        ("decimals = 1.5", "decimals: expected a whole number, got the number 1.5"),
+        ('decimals = "1"', "decimals: expected a whole number, got the text '1'"),
+        ("suppress_below = 1", None),
+        ("suppress_below = 0", "suppress_below: 0 is below 1"),
+        ("suppress_below = 4.5", "suppress_below: expected a whole number, got the number 4.5"),
+        ("suppress_below = true", "suppress_below: expected a whole number, got true"),
+        ("design_effect = 1", None),
+        ("design_effect = 10.0", None),
+        ("design_effect = 0.9", "design_effect: 0.9 is below 1"),
+        ("design_effect = 10.5", "design_effect: 10.5 is above 10"),
+        ('design_effect = "1.4"', "design_effect: expected a number, got the text '1.4'"),
+    ],
+)
+def test_a_measure_setting_out_of_range_names_the_key(line: str, problem: str | None) -> None:
+    text = a_measure(line)
+    if problem is None:
+        parse_config(text, "c.toml")
+    else:
+        assert problems(text) == [f'config.toml: [[measure]] 1 (code "X"): {problem}']
+
+
+def test_a_design_effect_belongs_to_a_percentage_measure_only() -> None:
+    assert problems(a_measure("design_effect = 1.4", unit="count")) == [
+        'config.toml: [[measure]] 1 (code "X"): design_effect: only a percentage measure '
+        "(a survey's) takes a design effect; the unit is 'count'"
+    ]
+
+
+# --- reporting points -----------------------------------------------------------------------
+
+
+def with_points(value: str) -> str:
+    return AREAS + (
+        f'[[partnership]]\nslug = "p"\nname = "P"\narea = "E06000025"\nreporting_points = {value}\n'
+    )
+
+
+def test_reporting_points_are_month_days_kept_in_calendar_order() -> None:
+    (partnership,) = parse_config(with_points('["09-30", "03-31", "12-31"]'), "c.toml").partnerships
+    assert partnership.reporting_points == ("03-31", "09-30", "12-31")
+
+
+def test_without_reporting_points_a_partnership_declares_none() -> None:
+    (partnership,) = parse_config(FULL, "c.toml").partnerships
+    assert partnership.reporting_points == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('["9-30"]', "'9-30' is not a month-day: write MM-DD, e.g. \"09-30\" for 30 September"),
+        ('["30-09"]', "'30-09' is not a date: no month has it (MM-DD, e.g. \"09-30\")"),
+        ('["02-30"]', "'02-30' is not a date: no month has it (MM-DD, e.g. \"09-30\")"),
+        ('["06-31"]', "'06-31' is not a date: no month has it (MM-DD, e.g. \"09-30\")"),
+        ('["13-01"]', "'13-01' is not a date: no month has it (MM-DD, e.g. \"09-30\")"),
+        ('["00-10"]', "'00-10' is not a date: no month has it (MM-DD, e.g. \"09-30\")"),
+        ('["02-29"]', '\'02-29\' is not in every year: use "02-28" or "03-01"'),
+        (
+            '["2019-09-30"]',
+            "'2019-09-30' is not a month-day: write MM-DD, e.g. \"09-30\" for 30 September",
+        ),
+        ('["09-30", "03-31", "09-30"]', "'09-30' is listed twice"),
+        (
+            '"09-30"',
+            'expected a list of month-days in quotes (e.g. ["09-30", "03-31"]), got the '
+            "text '09-30'",
+        ),
+        (
+            "[930]",
+            'expected a list of month-days in quotes (e.g. ["09-30", "03-31"]), but it holds '
+            "the number 930",
+        ),
+    ],
+)
+def test_a_bad_reporting_point_names_the_key(value: str, problem: str) -> None:
+    assert problems(with_points(value)) == [
+        f'config.toml: [[partnership]] 1 (slug "p"): reporting_points: {problem}'
+    ]
+
+
+# --- partnership measures: age limit, a larger area, removal --------------------------------
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        'rule = "none"',
+        'rule = "beat_comparators"',
+        'rule = "match_baseline"\n  baseline_period = "2018/19"',
+        'rule = "fixed_target"\n  baseline_period = "2018"\n  target = 1\n  target_period = "2024"',
+    ],
+)
+def test_max_age_years_is_allowed_with_any_rule(rule: str) -> None:
+    config = parse_config(with_measure(f"  {rule}\n  max_age_years = 5\n"), "c.toml")
+    assert config.partnerships[0].measures[0].max_age_years == 5
+
+
+def test_max_age_years_and_area_default_to_none() -> None:
+    (measure,) = parse_config(with_measure('  rule = "none"\n'), "c.toml").partnerships[0].measures
+    assert (measure.max_age_years, measure.area) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("1", None),
+        ("20", None),
+        ("0", "0 is below 1"),
+        ("21", "21 is above 20"),
+        ("2.5", "expected a whole number, got the number 2.5"),
+        ('"5"', "expected a whole number, got the text '5'"),
+    ],
+)
+def test_max_age_years_is_a_whole_number_of_years_from_1_to_20(
+    value: str, problem: str | None
+) -> None:
+    text = with_measure(f'  rule = "none"\n  max_age_years = {value}\n')
+    if problem is None:
+        parse_config(text, "c.toml")
+    else:
+        assert problems(text) == [f"{PM}: max_age_years: {problem}"]
+
+
+def test_a_measure_may_show_a_larger_area_s_results() -> None:
+    (measure,) = (
+        parse_config(with_measure('  rule = "beat_comparators"\n  area = "E23000036"\n'), "c.toml")
+        .partnerships[0]
+        .measures
+    )
+    assert measure.area == "E23000036"
+
+
+def test_the_area_may_be_one_already_loaded() -> None:
+    text = with_measure('  rule = "none"\n  area = "E23000037"\n')
+    (measure,) = parse_config(text, "c.toml", known_areas={"E23000037"}).partnerships[0].measures
+    assert measure.area == "E23000037"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (
+            '"E06000025"',
+            "'E06000025' is the partnership's own area: leave area out to show its results",
+        ),
+        (
+            '"E23000035"',
+            "unknown area 'E23000035' (did you mean E23000036?): define it in an [[area]] table",
+        ),
+        ("1", "expected text in quotes, got the number 1"),
+    ],
+)
+def test_a_measure_area_must_be_a_known_area_other_than_the_partnership_s_own(
+    value: str, problem: str
+) -> None:
+    assert problems(with_measure(f'  rule = "none"\n  area = {value}\n')) == [
+        f"{PM}: area: {problem}"
+    ]
+
+
+def test_remove_takes_a_measure_off_the_partnership_and_needs_only_its_code() -> None:
+    config = parse_config(
+        AREAS
+        + MEASURES
+        + """
+[[partnership]]
+slug = "p"
+name = "P"
+area = "E06000025"
+
+  [[partnership.measure]]
+  code = "FEEL_SAFE_PCT"
+  priority = 1
+  rule = "none"
+
+  [[partnership.measure]]
+  code = "IMD_RANK"
+  remove = true
+""",
+        "c.toml",
+    )
+    assert [pm.measure.code for pm in config.partnerships[0].measures] == ["FEEL_SAFE_PCT"]
+    assert config.removed_measures == (("p", "IMD_RANK"),)
+
+
+def test_remove_may_keep_the_measure_s_other_keys_and_remove_false_keeps_it() -> None:
+    text = with_measure('  rule = "none"\n  remove = true\n')
+    config = parse_config(text, "c.toml")
+    assert (config.partnerships[0].measures, config.removed_measures) == (
+        (),
+        (("p", "FEEL_SAFE_PCT"),),
+    )
+    kept = parse_config(with_measure('  rule = "none"\n  remove = false\n'), "c.toml")
+    assert (len(kept.partnerships[0].measures), kept.removed_measures) == (1, ())
+
+
+def test_a_measure_removed_by_code_only_may_be_one_already_loaded() -> None:
+    text = AREAS + (
+        '[[partnership]]\nslug = "p"\nname = "P"\narea = "E06000025"\n'
+        '  [[partnership.measure]]\n  code = "CRIME_TOTAL_RATE"\n  remove = true\n'
+    )
+    config = parse_config(text, "c.toml", known_measures={"CRIME_TOTAL_RATE"})
+    assert config.removed_measures == (("p", "CRIME_TOTAL_RATE"),)
+
+
+def test_remove_must_be_true_or_false_and_name_a_known_measure() -> None:
+    assert problems(with_measure('  rule = "none"\n  remove = "yes"\n')) == [
+        f"{PM}: remove: expected true or false, got the text 'yes'"
+    ]
+    text = AREAS + (
+        '[[partnership]]\nslug = "p"\nname = "P"\narea = "E06000025"\n'
+        '  [[partnership.measure]]\n  code = "CRIME_TOTL_RATE"\n  remove = true\n'
+    )
+    assert problems(text, known_measures={"CRIME_TOTAL_RATE"}) == [
+        'config.toml: [[partnership]] 1 (slug "p"): [[partnership.measure]] 1 (code '
+        "\"CRIME_TOTL_RATE\"): code: unknown measure 'CRIME_TOTL_RATE' (did you mean "
+        "CRIME_TOTAL_RATE?): define it in a [[measure]] table"
+    ]
+
+
+def test_a_measure_both_kept_and_removed_is_listed_twice() -> None:
+    text = with_measure('  rule = "none"\n') + (
+        '  [[partnership.measure]]\n  code = "FEEL_SAFE_PCT"\n  remove = true\n'
+    )
+    assert problems(text) == [
+        'config.toml: [[partnership]] 1 (slug "p"): [[partnership.measure]] 2 (code '
+        "\"FEEL_SAFE_PCT\"): code: 'FEEL_SAFE_PCT' is already used by [[partnership.measure]] 1 "
+        '(code "FEEL_SAFE_PCT")'
+    ]

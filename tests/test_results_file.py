@@ -771,3 +771,52 @@ def test_exactly_the_bad_lines_are_reported_in_order(bad: list[bool]) -> None:
     parsed = parse(csv_bytes(*lines))
     assert [p.line for p in parsed.problems] == [i + 2 for i, is_bad in enumerate(bad) if is_bad]
     assert len(parsed.rows) == bad.count(False)
+
+
+# --- DELETE rows ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["DELETE", "delete", " Delete "])
+def test_a_delete_value_in_any_case_asks_to_remove_the_result(spelling: str) -> None:
+    row = only_row(f"CRIME_TOTAL_RATE,2019/20,e06000025,{spelling},,,,")
+    assert (row.delete, row.value, row.numerator, row.denominator) == (True, None, None, None)
+    assert (row.measure_code, row.area_code, row.period.label) == (
+        "CRIME_TOTAL_RATE",
+        "E06000025",
+        "2019/20",
+    )
+
+
+def test_an_ordinary_row_is_not_a_deletion() -> None:
+    assert only_row("CRIME_TOTAL_RATE,2019/20,E06000025,61.2,,,,").delete is False
+
+
+def test_a_delete_row_with_counts_or_a_bad_code_or_period_is_a_problem() -> None:
+    assert problems(
+        "CRIME_TOTAL_RATE,2019/20,E06000025,DELETE,12,1000,,",
+        "NO_SUCH,2019/20,E06000025,DELETE,,,,",
+        "CRIME_TOTAL_RATE,2019/20,E99999999,DELETE,,,,",
+        "CRIME_TOTAL_RATE,2030/31,E06000025,DELETE,,,,",
+    ) == [
+        "line 2: numerator: '12' given with value DELETE: a row that removes a result gives no "
+        "numerator or denominator (leave it empty, or give a value to replace it)",
+        "line 2: denominator: '1000' given with value DELETE: a row that removes a result gives "
+        "no numerator or denominator (leave it empty, or give a value to replace it)",
+        "line 3: measure_code: unknown measure 'NO_SUCH'",
+        "line 4: area_code: unknown area 'E99999999'",
+        "line 5: period: 2030/31 ends on 31 March 2031, after today (30 June 2024): only "
+        "periods that have ended can have results",
+    ]
+
+
+def test_a_delete_row_and_a_value_for_the_same_result_are_duplicates() -> None:
+    assert problems(
+        "CRIME_TOTAL_RATE,2019/20,E06000025,61.2,,,,",
+        "CRIME_TOTAL_RATE,2019/20,E06000025,DELETE,,,,",
+    ) == ["line 3: row: duplicates line 2 (same measure, area and period 2019/20)"]
+
+
+def test_a_word_like_delete_is_still_not_a_number() -> None:
+    assert problems("CRIME_TOTAL_RATE,2019/20,E06000025,DELETED,,,,") == [
+        "line 2: value: 'DELETED' is not a number"
+    ]

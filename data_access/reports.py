@@ -1,0 +1,241 @@
+"""Reports as at a reporting point (STYLE.md section 10): the facts read once for a partnership
+and point, the members' live report built from them, and the frozen versions the public reads.
+
+The public reads only the public report of a published version; nothing here builds one for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from dashboard import report as reports
+from dashboard.audience import Audience
+from dashboard.model import Partnership, Result
+from dashboard.plans import ActionItem
+from dashboard.reporting import ReportingPoint
+from data_access import db, drilldown, revisions, versions
+from data_access.cache import cache
+from data_access.results import (
+    NotVisible,
+    _areas,
+    _partnerships,
+    _results_up_to,
+    resolve_point,
+)
+from data_access.tables import (
+    PartnershipRow,
+    PeriodRow,
+    PublicationRow,
+    PublicationVersionRow,
+)
+
+Which = str  # "member" or "public": which of a version's two stored reports
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerState:
+    """How far another partnership has published: its figures count only as published."""
+
+    name: str
+    published_at: datetime
+    published_end: date
+    public_codes: frozenset[str]
+
+
+@cache.memoize()
+def _owner_states(_version: int) -> dict[str, OwnerState]:
+    """Each partnership with a published point, keyed by its own area code."""
+    partnerships = {p.slug: p for p in _partnerships(_version).values()}
+    with db.session() as s:
+        rows = s.execute(
+            sa.select(
+                PartnershipRow.slug,
+                sa.func.max(PublicationRow.published_at),
+                sa.func.max(PeriodRow.end_date),
+            )
+            .join(PublicationRow, PublicationRow.partnership_id == PartnershipRow.id)
+            .join(PeriodRow, PeriodRow.id == PublicationRow.period_id)
+            .group_by(PartnershipRow.slug)
+        ).all()
+    found = {}
+    for slug, at, end in rows:
+        p = partnerships[slug]
+        codes = frozenset(m.measure.code for m in p.measures if m.public)
+        found[p.area] = OwnerState(p.name, at, end, codes)
+    return found
+
+
+def _owned_areas(partnership: Partnership, version: int) -> dict[str, str]:
+    """Comparator areas that are another partnership's own area -> that partnership's name."""
+    owners = {p.area: p.name for p in _partnerships(version).values() if p.slug != partnership.slug}
+    return {c: owners[c] for c in partnership.comparators if c in owners}
+
+
+def _owned_results(
+    codes: Iterable[str], area: str, end: date, version: int
+) -> dict[tuple[str, str], dict[str, Result]]:
+    """Another partnership's figures as it published them: public measures, published points,
+    each as it stood at its latest publication (PRODUCT.md section 2, whose figure it is)."""
+    state = _owner_states(version).get(area)
+    if state is None:
+        return {}
+    wanted = [c for c in codes if c in state.public_codes]
+    if not wanted:
+        return {}
+    return revisions.results_as_at(
+        wanted, [area], min(end, state.published_end), state.published_at
+    )
+
+
+def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:
+    """Everything one partnership's report as at `point` is built from, in a few queries."""
+    version = versions.current()
+    partnership = _partnerships(version).get(slug)
+    if partnership is None:
+        raise NotVisible(f"No partnership '{slug}'.")
+    codes = [m.measure.code for m in partnership.measures]
+    owned = _owned_areas(partnership, version)
+    own_areas = {partnership.area, *(m.area for m in partnership.measures if m.area)}
+    plain = [c for c in partnership.comparators if c not in owned]
+    results = dict(_results_up_to(codes, [*own_areas, *plain], point.end))
+    for area in owned:
+        results.update(_owned_results(codes, area, point.end, version))
+    return reports.ReportFacts(
+        partnership=partnership,
+        areas=_areas(version),
+        point=point,
+        results=results,
+        owners=owned,
+        actions=tuple(_action(a) for a in drilldown.all_action_items(slug)),
+        projects=tuple(
+            reports.ProjectEntry(
+                p.priority, p.theme, p.project, p.amount_gbp, p.outcomes, p.period, p.source
+            )
+            for p in drilldown.all_funded_projects(slug)
+        ),
+        commentary=tuple(
+            reports.CommentEntry(code, c.period, c.text, c.author, c.created_at)
+            for code, c in drilldown.all_commentary(slug, point.end)
+        ),
+    )
+
+
+def _action(a: ActionItem) -> reports.ActionEntry:
+    return reports.ActionEntry(a.key, a.priority, a.objective, a.update, a.actions, a.status)
+
+
+def point_ref(point: ReportingPoint) -> reports.PointRef:
+    return reports.PointRef(point.label, point.start, point.end)
+
+
+def build_live(slug: str, point: reports.PointRef) -> reports.PartnershipReport:
+    """The members' report from the data as it stands now (uncached: publishing uses it)."""
+    return reports.build(facts_for(slug, point))
+
+
+@cache.memoize()
+def _live(slug: str, point: reports.PointRef, _version: int) -> reports.PartnershipReport:
+    live = build_live(slug, point)
+    latest = _stored(slug, point.end, None, "member", _version)
+    if latest is None:
+        return live
+    marked = reports.mark_changed(live, latest)
+    changed = reports.digest(live) != reports.digest(latest)
+    assert latest.publication is not None
+    return replace(marked, publication=replace(latest.publication, changed_since=changed))
+
+
+def live_report(slug: str, point: reports.PointRef) -> reports.PartnershipReport:
+    """Members: the live report, cached by data version, marked against the latest version."""
+    return _live(slug, point, versions.current())
+
+
+def _version_rows(slug: str, end: date) -> sa.Select:
+    return (
+        sa.select(PublicationVersionRow)
+        .join(PartnershipRow, PartnershipRow.id == PublicationVersionRow.partnership_id)
+        .join(PeriodRow, PeriodRow.id == PublicationVersionRow.period_id)
+        .where(PartnershipRow.slug == slug, PeriodRow.end_date == end)
+    )
+
+
+@cache.memoize()
+def _stored(
+    slug: str, end: date, number: int | None, which: Which, _version: int
+) -> reports.PartnershipReport | None:
+    """A version's stored report (the latest not withdrawn when `number` is None), or None."""
+    stmt = _version_rows(slug, end).where(PublicationVersionRow.withdrawn.is_(False))
+    with db.session() as s:
+        rows = list(s.scalars(stmt.order_by(PublicationVersionRow.version.desc())))
+    if not rows:
+        return None
+    latest = rows[0].version
+    row = rows[0] if number is None else next((r for r in rows if r.version == number), None)
+    if row is None:
+        return None
+    text = row.member_report if which == "member" else row.public_report
+    return replace(
+        reports.from_json(text),
+        publication=reports.PublicationRef(
+            row.version, latest, row.published_at, row.reconstructed, False
+        ),
+    )
+
+
+def stored_report(
+    slug: str, end: date, number: int | None, which: Which
+) -> reports.PartnershipReport | None:
+    return _stored(slug, end, number, which, versions.current())
+
+
+def report_for(
+    slug: str, label: str | None, audience: Audience, version: int | None = None
+) -> reports.PartnershipReport:
+    """The report this audience may read at the point `label` names (PRODUCT.md section 2):
+    the public, a published version's public report; members, the live one or a version's."""
+    point = resolve_point(slug, label, audience)
+    if audience.is_member(slug):
+        if version is None:
+            return live_report(slug, point_ref(point))
+        found = stored_report(slug, point.end, version, "member")
+    else:
+        found = stored_report(slug, point.end, version, "public")
+    if found is None:
+        which = f"version {version} of " if version is not None else ""
+        raise NotVisible(f"No published {which}'{point.label}' for '{slug}'.")
+    return found
+
+
+def history(report: reports.PartnershipReport, code: str) -> list[Result]:
+    """Every result behind a measure page: the measure's own area and comparators up to the
+    point — for a published version, as the results stood when it was published, small counts
+    withheld in the public one."""
+    entry = report.measure(code)
+    if entry is None:
+        raise NotVisible(f"No measure '{code}' for '{report.slug}'.")
+    version = versions.current()
+    partnership = _partnerships(version)[report.slug]
+    owned = _owned_areas(partnership, version)
+    at = None if report.live or report.publication is None else report.publication.published_at
+    plain = [entry.area.code, *(c.area.code for c in entry.comparators if c.area.code not in owned)]
+    found = dict(revisions.results_as_at([code], plain, report.point.end, at))
+    for area in owned:
+        if any(c.area.code == area for c in entry.comparators):
+            found.update(_owned_results([code], area, report.point.end, version))
+    rows = sorted(
+        (r for by_period in found.values() for r in by_period.values()),
+        key=lambda r: (r.period_end, r.period_start, r.area_code),
+    )
+    if report.is_public:
+        rows = [_withhold(r, entry) for r in rows]
+    return rows
+
+
+def _withhold(result: Result, entry: reports.MeasureEntry) -> Result:
+    if reports.is_below(result.value, result.numerator, entry.unit, entry.suppress_below):
+        return replace(result, value=None, numerator=None, denominator=None, note="")
+    return result
