@@ -1,29 +1,41 @@
-"""The read-only JSON API (INTERFACES.md section 5), as Flask routes on the Dash server."""
+"""The read-only JSON API (INTERFACES.md section 5), as Flask routes on the Dash server.
+
+Every results answer renders one `PartnershipReport` (dashboard/report.py): the public reads a
+published version's public report, a member the live report or a stored member report.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from dashboard.assessment import MeasureAssessment, assess
-from dashboard.audience import Audience
+from dashboard.audience import PUBLIC
 from dashboard.exports import to_csv
 from dashboard.model import Partnership
 from dashboard.periods import PeriodLabelError, parse_period
+from dashboard.report import (
+    ComparatorEntry,
+    Figure,
+    MeasureEntry,
+    PartnershipReport,
+    PublicationRef,
+)
 from dashboard.reporting import ReportingPoint
 from data_access import opendata, versions
 from data_access.access import current_audience
 from data_access.cache import cache
+from data_access.publications import Publication, publications
+from data_access.reports import report_for
 from data_access.results import (
     NotVisible,
     all_partnerships,
     areas,
-    partnership_view,
     reporting_points,
     resolve_point,
     visible_partnership,
@@ -32,6 +44,7 @@ from data_access.results import (
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 READ_ONLY = "This API is read-only: use GET."
+OPEN_DATA_CACHE = "public, max-age=300"
 
 
 class BadParameter(ValueError):
@@ -71,6 +84,22 @@ def _period_param(params: dict[str, str]) -> str | None:
         raise BadParameter(f"period: {error}") from error
 
 
+def version_number(text: str | None) -> int | None:
+    """A `version` parameter: None when absent; ValueError unless a positive whole number."""
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"'{text}' is not a version number: give a positive whole number.")
+    return int(text)
+
+
+def _version_param(params: dict[str, str]) -> int | None:
+    try:
+        return version_number(params.get("version"))
+    except ValueError as error:
+        raise BadParameter(f"version: {error}") from error
+
+
 def json_endpoint(view: Callable[..., Any]) -> Callable[..., Response]:
     """Bad parameters answer 400, unknown or invisible things 404, always as JSON."""
 
@@ -85,6 +114,13 @@ def json_endpoint(view: Callable[..., Any]) -> Callable[..., Response]:
         return result if isinstance(result, Response) else jsonify(result)
 
     return wrapper
+
+
+def _instant(moment: datetime) -> str:
+    """A stored time (naive UTC) as ISO 8601 in UTC: "2020-05-12T10:03:00Z"."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def _area(code: str) -> dict[str, str]:
@@ -137,93 +173,208 @@ def measures(slug: str) -> list[dict[str, Any]]:
             "polarity": str(m.measure.polarity),
             "rule": str(m.target.rule),
             "public": m.public,
+            "decimals": m.measure.decimals,
+            "area": m.area,
+            "suppress_below": m.measure.suppress_below,
         }
         for m in partnership.measures
     ]
 
 
-def measure_json(a: MeasureAssessment) -> dict[str, Any]:
-    """One measure's entry in the results response; numbers as computed, not rounded."""
-    item, result = a.figures.item, a.result
-    weighted_only = result is not None and result.numerator is None
+def _publication_json(p: Publication) -> dict[str, Any]:
+    """One version as listed: who published it only by role, never by name."""
     return {
-        "measure_code": item.measure.code,
-        "title": item.measure.title,
-        "priority": item.priority,
-        "unit": str(item.measure.unit),
-        "polarity": str(item.measure.polarity),
-        "rule": str(item.target.rule),
-        "result_period": result.period if result else None,
-        "illustrative": result.illustrative if result else False,
-        "source": result.source if result else item.measure.source,
-        "target": a.target_text,
-        "value": result.value if result else None,
-        "numerator": None if weighted_only or result is None else result.numerator,
-        "denominator": result.denominator if result else None,
-        "ci_low": a.ci[0] if a.ci else None,
-        "ci_high": a.ci[1] if a.ci else None,
-        "rating": {
-            "status": str(a.rating.status),
-            "label": a.rating.label,
-            "reason": a.rating.reason,
+        "period": {
+            "label": p.period.label,
+            "start": p.period.start.isoformat(),
+            "end": p.period.end.isoformat(),
         },
-        "comparators": [
+        "version": p.version,
+        "published_at": _instant(p.published_at),
+        "published_by_role": p.published_by_role,
+        "withdrawn": p.withdrawn,
+        "withdrawn_reason": p.withdrawn_reason,
+        "reconstructed": p.reconstructed,
+    }
+
+
+@blueprint.get("/partnerships/<slug>/publications")
+@json_endpoint
+def publication_list(slug: str) -> list[dict[str, Any]]:
+    _params(())
+    visible_partnership(slug, current_audience())  # the unknown-partnership 404
+    return [_publication_json(p) for p in publications(slug)]
+
+
+# --- results: one report rendered as JSON -------------------------------------------------------
+
+
+def _figures(figure: Figure | None) -> dict[str, Any]:
+    """The numbers of a figure; a withheld or missing one has them all null."""
+    return {
+        "value": figure.value if figure else None,
+        # a weighted percentage with only its base has no numerator of its own to report
+        "numerator": figure.numerator if figure else None,
+        "denominator": figure.denominator if figure else None,
+        "ci_low": figure.ci_low if figure else None,
+        "ci_high": figure.ci_high if figure else None,
+    }
+
+
+def _comparator_json(c: ComparatorEntry) -> dict[str, Any]:
+    figure = c.figure
+    return {
+        "area_code": c.area.code,
+        "name": c.area.name,
+        "value": figure.value if figure else None,
+        "ci_low": figure.ci_low if figure else None,
+        "ci_high": figure.ci_high if figure else None,
+        "comparison": str(c.comparison),
+        "source": figure.source if figure else None,
+        "illustrative": figure.illustrative if figure else False,
+    }
+
+
+def measure_json(entry: MeasureEntry, member: bool) -> dict[str, Any]:
+    """One measure's entry in the results response; numbers as computed, not rounded."""
+    figure = entry.figure
+    item = {
+        "measure_code": entry.code,
+        "title": entry.title,
+        "priority": entry.priority,
+        "unit": str(entry.unit),
+        "polarity": str(entry.polarity),
+        "rule": str(entry.rule),
+        "result_period": figure.period if figure else None,
+        "illustrative": entry.illustrative,
+        "source": (figure.source if figure else "") or entry.measure_source,
+        "target": entry.target.text,
+        **_figures(figure),
+        "rating": {
+            "status": str(entry.rating.status),
+            "label": entry.rating.label,
+            "reason": entry.rating.reason,
+        },
+        "comparators": [_comparator_json(c) for c in entry.comparators],
+        "direction": str(entry.direction),
+        "previous": (
+            {"period": entry.previous.period, "value": entry.previous.value}
+            if entry.previous
+            else None
+        ),
+        "design_effect": entry.design_effect,
+        "effective_base": entry.effective_base,
+        "suppressed": entry.suppressed,
+        "revised": (
             {
-                "area_code": c.area.code,
-                "name": c.area.name,
-                "value": c.result.value if c.result else None,
-                "ci_low": c.ci[0] if c.ci else None,
-                "ci_high": c.ci[1] if c.ci else None,
-                "comparison": str(c.comparison),
+                "was": entry.revised.was,
+                "was_rating": str(entry.revised.was_rating),
+                "version": entry.revised.version,
+                "published_at": _instant(entry.revised.published_at),
             }
-            for c in a.comparators
-        ],
-        "direction": str(a.direction),
-        "revised_since_publication": a.figures.revised_since_publication,
+            if entry.revised
+            else None
+        ),
+    }
+    if member:
+        changed = entry.changed
+        item["changed_since_publication"] = (
+            {
+                "published_value": changed.published_value,
+                "published_rating": str(changed.published_rating),
+            }
+            if changed
+            else None
+        )
+        item["withheld_from_public"] = entry.withheld_from_public
+    return item
+
+
+def _publication_ref_json(ref: PublicationRef | None, member: bool) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {
+        "version": ref.version,
+        "latest_version": ref.latest_version,
+        "published_at": _instant(ref.published_at),
+        # the public always reads a version as published: nothing has changed since, for it
+        "changed_since": ref.changed_since if member else False,
+        "reconstructed": ref.reconstructed,
+    }
+
+
+def results_payload(report: PartnershipReport, point: ReportingPoint) -> dict[str, Any]:
+    """The results response (INTERFACES.md section 5) rendered from one report."""
+    member = not report.is_public
+    return {
+        "partnership": report.slug,
+        "period": _point_json(point),
+        "results": [measure_json(e, member) for e in report.measures],
+        "publication": _publication_ref_json(report.publication, member),
     }
 
 
 @blueprint.get("/partnerships/<slug>/results")
 @json_endpoint
-def results(slug: str) -> dict[str, Any]:
-    params = _params(("period",))
+def results(slug: str) -> Response | dict[str, Any]:
+    params = _params(("period", "version"))
+    label, version = _period_param(params), _version_param(params)
     audience = current_audience()
-    point = resolve_point(slug, _period_param(params), audience)
-    return _results_payload(slug, point, audience, versions.current())
+    point = resolve_point(slug, label, audience)
+    if not audience.is_member(slug):
+        return _public_results(slug, point, version, versions.current())
+    response = jsonify(results_payload(report_for(slug, point.label, audience, version), point))
+    response.headers["Cache-Control"] = "private"
+    return response
 
 
 @cache.memoize()
-def _results_payload(
-    slug: str, point: ReportingPoint, audience: Audience, _version: int
+def _public_results(
+    slug: str, point: ReportingPoint, version: int | None, _data_version: int
 ) -> dict[str, Any]:
-    """The whole answer, cached: rating forty measures costs more than the query behind them."""
-    view = partnership_view(slug, point.label, audience)
-    return {
-        "partnership": slug,
-        "period": _point_json(view.point),
-        "results": [measure_json(assess(f, view.point.end)) for f in view.figures],
-    }
+    """The public answer, cached per point, version and data version: the same for everyone."""
+    return results_payload(report_for(slug, point.label, PUBLIC, version), point)
 
 
-def _open_data() -> list[dict[str, Any]]:
+# --- open data ----------------------------------------------------------------------------------
+
+
+def _open_data(render: Callable[[list[dict[str, Any]]], Response]) -> Response:
+    """The stored open data file, filtered, with its ETag; 304 when the caller has it."""
     params = _params(("partnership", "period"))
-    return opendata.open_data_rows(params.get("partnership"), _period_param(params))
+    etag, rows = opendata.open_data(params.get("partnership"), _period_param(params))
+    if etag is not None and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = render(rows)
+    if etag is not None:
+        response.set_etag(etag)
+    response.headers["Cache-Control"] = OPEN_DATA_CACHE
+    return response
 
 
-@blueprint.get("/results.csv")
-@json_endpoint
-def results_csv() -> Response:
+def _csv(rows: list[dict[str, Any]]) -> Response:
     return Response(
-        to_csv(_open_data()),
+        to_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=results.csv"},
     )
 
 
+def _json(rows: list[dict[str, Any]]) -> Response:
+    return jsonify(opendata.json_rows(rows))
+
+
+@blueprint.get("/results.csv")
+@json_endpoint
+def results_csv() -> Response:
+    return _open_data(_csv)
+
+
 @blueprint.get("/results.json")
 @json_endpoint
 def results_json() -> Response:
-    return jsonify(opendata.json_rows(_open_data()))
+    return _open_data(_json)
 
 
 @blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -9,11 +9,12 @@ to result_revision in the same transaction, so a report can be read as it stood 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from dashboard.periods import Period
@@ -25,7 +26,7 @@ from data_access.tables import ResultRow as ResultTableRow
 logger = logging.getLogger(__name__)
 
 _COMPARED = ("value", "numerator", "denominator", "note", "source", "illustrative")
-_DELETE_CHUNK = 5_000  # ids per DELETE ... IN (...): well under every driver's parameter limit
+_ID_CHUNK = 5_000  # ids per IN (...) on SQLite: well under its limit of bound parameters
 
 
 class ImportRejected(ValueError):
@@ -119,7 +120,6 @@ def write_rows(
     existing = _existing(session, rows, period_ids)
     stamp = audit.now()
     inserts, updates, audit_rows = [], [], []
-    revisions: list[dict] = []
     deleted_ids: list[int] = []
     missing: list[ResultRow] = []
     for row in rows:
@@ -130,7 +130,6 @@ def write_rows(
                 missing.append(row)
                 continue
             deleted_ids.append(old["id"])
-            revisions.append(_revision(old, stamp, actor, removed=True))
             audit_rows.append(
                 {
                     "actor": actor,
@@ -140,8 +139,6 @@ def write_rows(
                         "file": filename,
                         "line": row.line,
                         "removed": {n: old[n] for n in _COMPARED},
-                        "loaded_at": old["loaded_at"],
-                        "loaded_by": old["loaded_by"],
                     },
                 }
             )
@@ -169,7 +166,6 @@ def write_rows(
             )
         elif any(old[name] != values[name] for name in _COMPARED):
             updates.append({**values, "id": old["id"], "loaded_at": stamp, "loaded_by": actor})
-            revisions.append(_revision(old, stamp, actor, removed=False))
             audit_rows.append(
                 {
                     "actor": actor,
@@ -186,15 +182,15 @@ def write_rows(
     if missing:
         raise ImportRejected(filename, _nothing_to_delete(session, missing, period_ids))
     if not dry_run and (inserts or updates or deleted_ids):
-        if revisions:  # first, while the old figures are still the current ones
-            session.execute(sa.insert(ResultRevisionRow), revisions)
+        # first, while the old figures are still the current ones
+        _keep_revisions(session, [u["id"] for u in updates], stamp, actor, removed=False)
+        _keep_revisions(session, deleted_ids, stamp, actor, removed=True)
         if inserts:
             session.execute(sa.insert(ResultTableRow), inserts)
         if updates:
             session.execute(sa.update(ResultTableRow), updates)
-        for start in range(0, len(deleted_ids), _DELETE_CHUNK):
-            chunk = deleted_ids[start : start + _DELETE_CHUNK]
-            session.execute(sa.delete(ResultTableRow).where(ResultTableRow.id.in_(chunk)))
+        for ids_match in _id_matches(session, deleted_ids):
+            session.execute(sa.delete(ResultTableRow).where(ids_match))
         audit.record_many(session, audit_rows)
         audit.record(
             session,
@@ -218,19 +214,37 @@ def write_rows(
     )
 
 
-def _revision(old: dict, stamp: datetime, actor: str, *, removed: bool) -> dict:
-    """The result_revision row keeping a result's figures as they were until `stamp`."""
-    return {
-        **{n: old[n] for n in _COMPARED},
-        "measure_code": old["measure_code"],
-        "area_code": old["area_code"],
-        "period_id": old["period_id"],
-        "loaded_at": old["loaded_at"],
-        "loaded_by": old["loaded_by"],
-        "replaced_at": stamp,
-        "replaced_by": actor,
-        "removed": removed,
-    }
+def _keep_revisions(
+    session: Session, ids: list[int], stamp: datetime, actor: str, *, removed: bool
+) -> None:
+    """Copy these result rows, as they stand, to result_revision: replaced (or removed) at
+    `stamp` by `actor`. Server-side, so the old figures never travel to Python and back."""
+    t = ResultTableRow
+    kept = ("measure_code", "area_code", "period_id", *_COMPARED, "loaded_at", "loaded_by")
+    for ids_match in _id_matches(session, ids):
+        session.execute(
+            sa.insert(ResultRevisionRow).from_select(
+                [*kept, "replaced_at", "replaced_by", "removed"],
+                sa.select(
+                    *(getattr(t, n) for n in kept),
+                    sa.literal(stamp, sa.DateTime()),
+                    sa.literal(actor, sa.String()),
+                    sa.literal(removed, sa.Boolean()),
+                ).where(ids_match),
+            )
+        )
+
+
+def _id_matches(session: Session, ids: list[int]) -> Iterator[sa.ColumnElement[bool]]:
+    """Conditions matching result rows by id, together covering `ids`: one array parameter on
+    PostgreSQL (a long IN list is slow to plan), IN lists within SQLite's parameter limit."""
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield ResultTableRow.id == sa.any_(sa.bindparam("ids", ids, type_=ARRAY(sa.Integer())))
+        return
+    for start in range(0, len(ids), _ID_CHUNK):
+        yield ResultTableRow.id.in_(ids[start : start + _ID_CHUNK])
 
 
 def _nothing_to_delete(
@@ -272,7 +286,5 @@ def _existing(
         t.area_code,
         t.period_id,
         *(getattr(t, n) for n in _COMPARED),
-        t.loaded_at,
-        t.loaded_by,
     ).where(t.measure_code.in_(codes), t.period_id.in_(set(period_ids.values())))
     return {(r.measure_code, r.area_code, r.period_id): r._asdict() for r in session.execute(stmt)}

@@ -6,6 +6,7 @@ The public reads only the public report of a published version; nothing here bui
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -29,7 +30,6 @@ from data_access.results import (
 from data_access.tables import (
     PartnershipRow,
     PeriodRow,
-    PublicationRow,
     PublicationVersionRow,
 )
 
@@ -38,35 +38,51 @@ Which = str  # "member" or "public": which of a version's two stored reports
 
 @dataclass(frozen=True, slots=True)
 class OwnerState:
-    """How far another partnership has published: its figures count only as published."""
+    """What another partnership has published: its figures count only as it published them."""
 
     name: str
-    published_at: datetime
-    published_end: date
-    public_codes: frozenset[str]
+    published_at: datetime  # its latest publication
+    published_end: date  # the end of its latest published point
+    periods: frozenset[tuple[str, str]]  # (measure, period) in a standing public report
+
+
+def _published_periods(public_reports: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """Every (measure, period) whose figure a public report shows (withheld ones excluded)."""
+    found = set()
+    for text in public_reports:
+        for m in json.loads(text)["measures"]:
+            figure = m["figure"]
+            if figure and figure["value"] is not None:
+                found.add((m["code"], figure["period"]))
+            found.update((m["code"], t["period"]) for t in m["trend"] if t["value"] is not None)
+    return frozenset(found)
 
 
 @cache.memoize()
-def _owner_states(_version: int) -> dict[str, OwnerState]:
-    """Each partnership with a published point, keyed by its own area code."""
-    partnerships = {p.slug: p for p in _partnerships(_version).values()}
+def _owner_state(area: str, _version: int) -> OwnerState | None:
+    """What the partnership whose own area `area` is has published, or None."""
+    owner = next((p for p in _partnerships(_version).values() if p.area == area), None)
+    if owner is None:
+        return None
     with db.session() as s:
         rows = s.execute(
             sa.select(
-                PartnershipRow.slug,
-                sa.func.max(PublicationRow.published_at),
-                sa.func.max(PeriodRow.end_date),
+                PublicationVersionRow.published_at,
+                PeriodRow.end_date,
+                PublicationVersionRow.public_report,
             )
-            .join(PublicationRow, PublicationRow.partnership_id == PartnershipRow.id)
-            .join(PeriodRow, PeriodRow.id == PublicationRow.period_id)
-            .group_by(PartnershipRow.slug)
+            .join(PartnershipRow, PartnershipRow.id == PublicationVersionRow.partnership_id)
+            .join(PeriodRow, PeriodRow.id == PublicationVersionRow.period_id)
+            .where(PublicationVersionRow.withdrawn.is_(False), PartnershipRow.slug == owner.slug)
         ).all()
-    found = {}
-    for slug, at, end in rows:
-        p = partnerships[slug]
-        codes = frozenset(m.measure.code for m in p.measures if m.public)
-        found[p.area] = OwnerState(p.name, at, end, codes)
-    return found
+    if not rows:
+        return None
+    return OwnerState(
+        owner.name,
+        max(at for at, _, _ in rows),
+        max(end for _, end, _ in rows),
+        _published_periods(text for _, _, text in rows),
+    )
 
 
 def _owned_areas(partnership: Partnership, version: int) -> dict[str, str]:
@@ -78,17 +94,23 @@ def _owned_areas(partnership: Partnership, version: int) -> dict[str, str]:
 def _owned_results(
     codes: Iterable[str], area: str, end: date, version: int
 ) -> dict[tuple[str, str], dict[str, Result]]:
-    """Another partnership's figures as it published them: public measures, published points,
-    each as it stood at its latest publication (PRODUCT.md section 2, whose figure it is)."""
-    state = _owner_states(version).get(area)
+    """Another partnership's figures as it published them: only figures shown in a standing
+    public report of its own, each as it stood at its latest publication (PRODUCT.md section 2,
+    whose figure it is)."""
+    state = _owner_state(area, version)
     if state is None:
         return {}
-    wanted = [c for c in codes if c in state.public_codes]
-    if not wanted:
-        return {}
-    return revisions.results_as_at(
-        wanted, [area], min(end, state.published_end), state.published_at
+    found = revisions.results_as_at(
+        list(codes), [area], min(end, state.published_end), state.published_at
     )
+    return {
+        key: {
+            period: result
+            for period, result in by_period.items()
+            if (key[0], period) in state.periods
+        }
+        for key, by_period in found.items()
+    }
 
 
 def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:

@@ -1,13 +1,13 @@
-"""The public embed, `/embed/<slug>?period=`: server-rendered HTML with no JavaScript at all.
+"""The public embed, `/embed/<slug>?period=&version=`: server-rendered HTML with no JavaScript.
 
-Always the public view (published points, public measures), whoever's browser asks: a council
-page framing it must never show a signed-in member's provisional figures to the next reader.
+It renders the public report of a published version (dashboard/report.py), whoever's browser
+asks: a council page framing it must never show a signed-in member's provisional figures to the
+next reader.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,25 +16,17 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Flask, Response, render_template, request
 from markupsafe import Markup
 
-from dashboard.assessment import MeasureAssessment, assess
+from dashboard import wording
 from dashboard.audience import PUBLIC
 from dashboard.formatting import format_date, format_value
-from dashboard.model import Comparison, RatingStatus, Result
-from dashboard.reporting import PartnershipView
+from dashboard.model import RatingStatus
+from dashboard.report import MeasureEntry, PartnershipReport, PriorityGroup
 from dashboard.summaries import trend_description
 from dashboard.trend import trend_svg
-from data_access.results import NotVisible, measure_history, partnership_view
-from layouts.shell import SERVICE_NAME
-from layouts.tiles import DIRECTION_WORDS, RATING_ICONS
+from data_access.reports import report_for
+from data_access.results import NotVisible
 
 ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
-OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-COMPARISON_WORDS = {
-    Comparison.BETTER: "significantly better",
-    Comparison.SIMILAR: "similar",
-    Comparison.WORSE: "significantly worse",
-    Comparison.NOT_COMPARED: "not compared",
-}
 
 blueprint = Blueprint(
     "embed",
@@ -78,110 +70,137 @@ class Tile:
     comparators: tuple[ComparatorLine, ...]
     source: str
     illustrative: bool
+    revised: str
     trend: Markup
 
 
-def _same_length(result: Result, other: Result) -> bool:
-    length = (result.period_end - result.period_start).days
-    return abs((other.period_end - other.period_start).days - length) <= 5
+@dataclass(frozen=True, slots=True)
+class Count:
+    status: str
+    label: str
+    number: int
 
 
-def _trend(view: PartnershipView, a: MeasureAssessment) -> Markup:
-    """Inline SVG of the partnership's own results for periods as long as the latest one."""
-    item = a.figures.item
-    series: list[tuple[str, float | None]] = []
-    if a.result is not None:
-        _, _, history = measure_history(
-            view.partnership.slug, item.measure.code, view.point.label, PUBLIC
-        )
-        series = [
-            (r.period, r.value)
-            for r in history
-            if r.area_code == view.partnership.area and _same_length(a.result, r)
-        ]
-    title = trend_description(item.measure.title, series, item.measure.unit)
+def _trend(entry: MeasureEntry) -> Markup:
+    """Inline SVG of the report's trend for the measure, described in its <title>."""
+    series = [(p.period, p.value) for p in entry.trend]
+    title = trend_description(entry.title, series, entry.unit)
     return Markup(trend_svg([v for _, v in series], title))
 
 
-def tile(view: PartnershipView, a: MeasureAssessment) -> Tile:
+def _direction(entry: MeasureEntry) -> str:
+    previous = entry.previous
+    return wording.direction_sentence(
+        entry.direction,
+        entry.figure.value if entry.figure else None,
+        previous.period if previous else None,
+        previous.value if previous else None,
+        entry.unit,
+    )
+
+
+def _revised(entry: MeasureEntry) -> str:
+    revised = entry.revised
+    if revised is None:
+        return ""
+    return wording.revised_sentence(
+        revised.was,
+        entry.unit,
+        wording.status_label(revised.was_rating),
+        revised.version,
+        format_date(revised.published_at.date()),
+    )
+
+
+def tile(entry: MeasureEntry) -> Tile:
     """What one measure's tile says, as plain strings for the template."""
-    unit = a.figures.item.measure.unit
-    words, direction_icon = DIRECTION_WORDS[a.direction]
+    figure = entry.figure
+    direction_icon = wording.DIRECTION_WORDS[entry.direction][1]
     return Tile(
-        code=a.code,
-        title=a.figures.item.measure.title,
-        value=format_value(a.result.value if a.result else None, unit),
-        status=str(a.rating.status),
-        rating=a.rating.label,
-        reason=a.rating.reason,
-        icon=icon_svg(RATING_ICONS[a.rating.status]),
-        target=a.target_text,
-        result_period=a.result.period if a.result else None,
-        direction=words,
+        code=entry.code,
+        title=entry.title,
+        value=format_value(figure.value if figure else None, entry.unit),
+        status=str(entry.rating.status),
+        rating=entry.rating.label,
+        reason=entry.rating.reason,  # a withheld count says why here
+        icon=icon_svg(wording.RATING_ICONS[entry.rating.status]),
+        target=entry.target.text,
+        result_period=figure.period if figure else None,
+        direction=_direction(entry),
         direction_icon=icon_svg(direction_icon) if direction_icon else None,
         comparators=tuple(
             ComparatorLine(
                 c.area.name,
-                format_value(c.result.value if c.result else None, unit),
-                COMPARISON_WORDS[c.comparison],
+                format_value(c.figure.value, entry.unit),
+                wording.COMPARISON_WORDS[c.comparison],
             )
-            for c in a.comparators
-            if c.result is not None  # a comparator without a figure says nothing to the public
+            for c in entry.comparators
+            if c.figure is not None and c.figure.value is not None
         ),
-        source=(a.result.source if a.result else "") or a.figures.item.measure.source,
-        illustrative=bool(a.result and a.result.illustrative),
-        trend=_trend(view, a),
+        source=(figure.source if figure else "") or entry.measure_source,
+        illustrative=entry.illustrative,
+        revised=_revised(entry),
+        trend=_trend(entry),
     )
 
 
-def _groups(view: PartnershipView, tiles: Sequence[Tile]) -> list[tuple[str, list[Tile]]]:
-    by_code = {t.code: t for t in tiles}
-    groups = []
-    for priority in view.partnership.priorities:
-        members = [
-            by_code[m.measure.code]
-            for m in view.partnership.measures
-            if m.priority == priority.number
-        ]
-        if members:
-            groups.append((f"{priority.number}. {priority.title}", members))
-    listed = {t.code for _, members in groups for t in members}
-    rest = [t for t in tiles if t.code not in listed]
-    if rest:
-        groups.append(("Other measures", rest))
-    return groups
+def _heading(group: PriorityGroup) -> str:
+    return group.title if group.number is None else f"{group.number}. {group.title}"
+
+
+def _counts(report: PartnershipReport) -> list[Count]:
+    found = report.counts()
+    return [Count(str(s), wording.COUNT_LABELS[s], found[s]) for s in RatingStatus]
 
 
 def open_data_href(slug: str) -> str:
     return "/api/v1/results.csv?" + urlencode({"partnership": slug})
 
 
+def dashboard_href(slug: str, label: str, version: int | None) -> str:
+    query = {"period": label} | ({"version": str(version)} if version is not None else {})
+    return f"/p/{quote(slug)}?" + urlencode(query)
+
+
 def _not_found(message: str) -> Response:
-    page = render_template("embed_not_found.html", message=message, service_name=SERVICE_NAME)
+    page = render_template(
+        "embed_not_found.html", message=message, service_name=wording.SERVICE_NAME
+    )
     return Response(page, status=404)
+
+
+def _version(text: str | None) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise NotVisible(f"'{text}' is not a version number: give a positive whole number.")
+    return int(text)
 
 
 @blueprint.get("/embed/<slug>")
 def public_summary(slug: str) -> Response:
     label = request.args.get("period") or None
     try:
-        view = partnership_view(slug, label, PUBLIC)  # never the signed-in audience
+        version = _version(request.args.get("version"))
+        report = report_for(slug, label, PUBLIC, version)  # never the signed-in audience
     except NotVisible as error:
         return _not_found(str(error))
-    assessments = [assess(f, view.point.end) for f in view.figures]
-    tiles = [tile(view, a) for a in assessments]
-    counts = {s: sum(1 for t in tiles if t.status == s) for s in RatingStatus}
+    groups = [(_heading(g), [tile(e) for e in entries]) for g, entries in report.grouped()]
+    publication = report.publication
     page = render_template(
         "embed.html",
-        view=view,
-        groups=_groups(view, tiles),
-        counts=counts,
-        as_at=format_date(view.point.end),
+        report=report,
+        groups=groups,
+        counts=_counts(report),
+        as_at=format_date(report.point.end),
+        version=publication.version if publication else None,
+        published_on=format_date(publication.published_at.date()) if publication else None,
         open_data=open_data_href(slug),
-        dashboard_href=f"/p/{quote(slug)}?" + urlencode({"period": view.point.label}),
-        ogl_url=OGL_URL,
-        service_name=SERVICE_NAME,
-        any_illustrative=any(t.illustrative for t in tiles),
+        dashboard_href=dashboard_href(slug, report.point.label, version),
+        ogl_url=wording.OGL_URL,
+        service_name=wording.SERVICE_NAME,
+        illustrative_label=wording.ILLUSTRATIVE,
+        any_illustrative=report.any_illustrative(),
     )
     response = Response(page)
     response.headers["Cache-Control"] = "public, max-age=300"

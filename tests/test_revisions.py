@@ -133,7 +133,7 @@ def test_a_delete_row_removes_the_result_keeping_and_auditing_what_it_was(clock:
     assert _revisions() == [(60.0, FIRST, "officer", SECOND, "editor", True)]
     detail = json.loads(entry.detail)
     assert (entry.actor, entry.entity) == ("editor", "CRIME_TOTAL_RATE E06000025 2019/20")
-    assert (detail["removed"]["value"], detail["loaded_by"], detail["line"]) == (60.0, "officer", 2)
+    assert (detail["removed"]["value"], detail["line"]) == (60.0, 2)
 
 
 def test_results_as_at_before_a_deletion_still_have_the_result(clock: Clock) -> None:
