@@ -3,7 +3,9 @@ read it, so a tile, the embed, the API and the meeting pack can never word a rat
 
 from __future__ import annotations
 
-from dashboard.formatting import format_value
+from datetime import datetime
+
+from dashboard.formatting import format_date, format_value
 from dashboard.model import (
     STATUS_LABELS,
     ActionStatus,
@@ -30,6 +32,12 @@ RATING_ICONS: dict[RatingStatus, str] = {
     RatingStatus.RED: "x-octagon-fill",
     RatingStatus.NONE: "dash-circle",
     RatingStatus.NO_DATA: "question-circle",
+}
+
+ACTION_STATUS_ICONS: dict[ActionStatus, str] = {
+    ActionStatus.ACHIEVED: "check-circle-fill",
+    ActionStatus.IN_PROGRESS: "arrow-right",
+    ActionStatus.NOT_STARTED: "dash-circle",
 }
 
 COUNT_LABELS: dict[RatingStatus, str] = {
@@ -136,3 +144,19 @@ def direction_sentence(
 def revised_sentence(was: float | None, unit: Unit, was_label: str, version: int, on: str) -> str:
     shown = format_value(was, unit) if was is not None else "a withheld figure"
     return f"{REVISED}: was {shown} ({was_label}) in version {version} of {on}"
+
+
+def changed_sentence(published_value: float | None, unit: Unit, published: RatingStatus) -> str:
+    """Members' mark on a figure that differs from the latest version's, with the published one."""
+    shown = format_value(published_value, unit)
+    return f"{CHANGED}: published as {shown} ({STATUS_LABELS[published]})"
+
+
+def published_sentence(version: int, published_at: datetime) -> str:
+    """The point heading of a published report: "Published 12 May 2020 (version 2)"."""
+    return f"Published {format_date(published_at.date())} (version {version})"
+
+
+def version_sentence(version: int, published_at: datetime) -> str:
+    """What a page opened with ?version= shows: "Version 2, published 12 May 2020"."""
+    return f"Version {version}, published {format_date(published_at.date())}"

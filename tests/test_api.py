@@ -103,7 +103,8 @@ def test_measures_for_the_public_have_the_contract_keys_and_leave_out_marac(
     )
     codes = {m["code"] for m in body}
     assert "MARAC_REPEAT_VICTIMISATION_PCT" not in codes
-    assert len(body) == 20  # the delivery plan's 21 less the one that is not public
+    # the delivery plan's 21 less the one that is not public, plus the illustrative hate crime count
+    assert len(body) == 21
     crime = next(m for m in body if m["code"] == "CRIME_TOTAL_RATE")
     assert crime == {
         "code": "CRIME_TOTAL_RATE",
@@ -377,10 +378,10 @@ def test_a_measure_with_no_result_is_listed_with_null_value_and_no_data(
     assert by_code(body)["PROVEN_REOFFENDING_PCT"]["value"] == 24.3
 
 
-def test_a_result_over_three_years_older_than_the_point_is_not_used_but_named(
+def test_a_measure_s_own_max_age_years_lets_an_older_result_be_used(
     client: FlaskClient,
 ) -> None:
+    # IMD 2015 is over three years older than the 2018/19 point, but the partnership measure
+    # sets max_age_years = 5 (seed_data/config.toml); the three-year rule: test_periods.py
     imd = by_code(results_at(client, "2018/19"))["IMD_LSOAS_WORST20_COUNT"]
-    assert (imd["value"], imd["result_period"], imd["ci_low"]) == (None, None, None)
-    assert imd["rating"]["status"] == "no_data"
-    assert "2015" in imd["rating"]["reason"]
+    assert (imd["value"], imd["result_period"]) == (5.0, "2015")
