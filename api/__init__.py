@@ -19,6 +19,7 @@ from dashboard.audience import PUBLIC
 from dashboard.exports import to_csv
 from dashboard.model import Partnership
 from dashboard.periods import PeriodLabelError, parse_period
+from dashboard.points import parse_version
 from dashboard.report import (
     ComparatorEntry,
     Figure,
@@ -84,18 +85,9 @@ def _period_param(params: dict[str, str]) -> str | None:
         raise BadParameter(f"period: {error}") from error
 
 
-def version_number(text: str | None) -> int | None:
-    """A `version` parameter: None when absent; ValueError unless a positive whole number."""
-    if text is None:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"'{text}' is not a version number: give a positive whole number.")
-    return int(text)
-
-
 def _version_param(params: dict[str, str]) -> int | None:
     try:
-        return version_number(params.get("version"))
+        return parse_version(params.get("version"))
     except ValueError as error:
         raise BadParameter(f"version: {error}") from error
 

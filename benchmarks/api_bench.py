@@ -1,21 +1,51 @@
-"""Results API under load: a national-scale synthetic data set served by gunicorn (2 workers).
+"""Published reports at national scale: publishing, the public results API under load, a member's
+live report and the overview callback.
 
-Usage: python benchmarks/api_bench.py [--seconds 15] [--postgres URL]
+Usage: python benchmarks/api_bench.py [--quick] [--seconds 10] [--points 3]
+         [--publish-budget 60] [--steady 3] [--partnerships 300] [--postgres URL]
 
-Generates 300 partnerships, 4 comparator areas, 40 measures in 3 priorities with mixed rules and
-16 half-year periods as a TOML configuration and a results CSV; loads them through the real
-loaders into a fresh SQLite file (and a fresh schema of the PostgreSQL database given); publishes
-all but the latest two points; serves with `gunicorn -w 2 app:server` on 127.0.0.1 and drives
-/api/v1/partnerships/<slug>/results with 16 concurrent clients (wrk, or a thread client when wrk
-is missing). Prints p50/p95 with a cold cache (every request a new slug and point) and a warm
-cache (the 300 default views, already asked once), and the time of the bare SQL query that
-fetches the same rows.
+Generates 300 partnerships (each declaring reporting_points = ["09-30", "03-31"], the half-year
+ends its published points fall on), 4 comparator areas, 40 measures in 3 priorities with mixed
+rules and 16 half-year periods as a TOML configuration and a results CSV; loads them through the
+real loaders into a fresh SQLite file (and a fresh schema of the PostgreSQL database given).
+
+Publishes `--points` reporting points per partnership (default 3, quick 2: the latest before
+the last two periods, newest first, a round of every partnership at a time) through
+data_access.publications.publish, timing each call. Each publish() changes the data version
+(so the next build reloads the national catalogue) and rebuilds the open data file from every
+standing version, so its cost grows with the number published nationally and 300 x N publishes
+grow quadratically: once `--publish-budget` seconds of publish() calls are spent, the remaining
+points are stored through publish()'s own steps batched (build_live for each, then
+write_version) and the open data file is rebuilt once; then `--steady` partnerships publish one
+further point through publish(), timing it at the full national number of standing versions.
+
+Then, with requests spread at random over every published point:
+
+  a. one client on gunicorn: public /api/v1/partnerships/<slug>/results?period= service time;
+  b. 16 clients (wrk with a Lua script, or a thread client when wrk is missing) on
+     `gunicorn -w 2` (sync workers) walking every published point in a random order, none asked
+     twice until all have been, so the per-worker caches stay cold: p50/p95, req/s; then the
+     warm case (the default point of each partnership, asked before);
+  c. the bare SQL of one public read (the stored version row, as the public path selects it),
+     the public_report column alone, the old results query for the same point, and the Python
+     parse of the stored public report;
+  d. a member's live report for one partnership built cold, in-process
+     (data_access.reports.build_live after clearing the caches), and live_report too;
+  e. the overview callback: the real POST /_dash-update-component from one probe client while
+     wrk puts the 16-client API load on, 16 wrk clients posting it alone, and its in-process
+     service time (show_overview in a test request context).
+
+Each load phase that needs cold caches gets a fresh gunicorn (each worker caches on its own).
+
+--quick: 30 partnerships, 2 points, 3-second load phases, smaller samples: a smoke test.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -24,28 +54,35 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.pop("REDIS_URL", None)  # the in-process cache is then the per-process SimpleCache
 
 import sqlalchemy as sa  # noqa: E402
 
+from dashboard import report as report_model  # noqa: E402
 from dashboard.config_file import load_config  # noqa: E402
-from dashboard.periods import parse_period  # noqa: E402
-from data_access import catalogue, db, schema  # noqa: E402
+from data_access import catalogue, db, opendata, publications, schema  # noqa: E402
+from data_access import reports as data_reports  # noqa: E402
+from data_access import results as data_results  # noqa: E402
 from data_access.imports import import_results  # noqa: E402
-from data_access.publications import write_publication  # noqa: E402
 from data_access.results import results_statement  # noqa: E402
+from data_access.tables import PublicationVersionRow  # noqa: E402
 
 PARTNERSHIPS = 300
 MEASURES = 40
 CLIENTS = 16
+RHYTHM = ("09-30", "03-31")  # the half-year ends: H1 on 30 September, H2 on 31 March
 COMPARATORS = [
     ("K04000001", "England and Wales", "nation"),
     ("E12000001", "Region One", "region"),
@@ -53,10 +90,12 @@ COMPARATORS = [
     ("E23000002", "Force Two", "police_force"),
 ]
 PERIODS = [f"{y}/{(y + 1) % 100:02d} H{h}" for y in range(2012, 2020) for h in (1, 2)]
-PUBLISHED = PERIODS[:-2]
+PUBLISHABLE = PERIODS[:-2]  # the last two stay provisional, as before
 BASELINE, TARGET_PERIOD = "2015/16 H2", "2021/22 H2"
 RULES = ("beat_comparators", "match_baseline", "fixed_target", "none")
 UNITS = ("rate_per_1000", "percentage", "rate_per_1000", "count")
+API = "/api/v1/partnerships/{}/results"
+ACTOR = "benchmark"
 
 
 def area_code(i: int) -> str:
@@ -87,29 +126,31 @@ def partnership_measure_toml(m: int) -> str:
     return text
 
 
-def config_text() -> str:
+def config_text(partnerships: int) -> str:
     parts = [f'[[area]]\ncode = "{c}"\nname = "{n}"\nkind = "{k}"\n' for c, n, k in COMPARATORS]
     parts += [
         f'[[area]]\ncode = "{area_code(i)}"\nname = "District {i}"\nkind = "partnership"\n'
-        for i in range(PARTNERSHIPS)
+        for i in range(partnerships)
     ]
     parts += [measure_toml(m) for m in range(MEASURES)]
     comparators = ", ".join(f'"{c}"' for c, _, _ in COMPARATORS)
+    rhythm = ", ".join(f'"{md}"' for md in RHYTHM)
     priorities = "".join(
         f'  [[partnership.priority]]\n  number = {n}\n  title = "Priority {n}"\n' for n in (1, 2, 3)
     )
     measures = "".join(partnership_measure_toml(m) for m in range(MEASURES))
     parts += [
         f'[[partnership]]\nslug = "{slug(i)}"\nname = "Partnership {i}"\n'
-        f'area = "{area_code(i)}"\ncomparators = [{comparators}]\n{priorities}{measures}'
-        for i in range(PARTNERSHIPS)
+        f'area = "{area_code(i)}"\ncomparators = [{comparators}]\n'
+        f"reporting_points = [{rhythm}]\n{priorities}{measures}"
+        for i in range(partnerships)
     ]
     return "\n".join(parts)
 
 
-def results_csv() -> bytes:
+def results_csv(partnerships: int) -> bytes:
     lines = ["measure_code,period,area_code,value,numerator,denominator,note,source"]
-    codes = [c for c, _, _ in COMPARATORS] + [area_code(i) for i in range(PARTNERSHIPS)]
+    codes = [c for c, _, _ in COMPARATORS] + [area_code(i) for i in range(partnerships)]
     for a, code in enumerate(codes):
         denominator = 5_000_000 if a < len(COMPARATORS) else 80_000 + (a * 977) % 200_000
         for p, period in enumerate(PERIODS):
@@ -127,43 +168,232 @@ def results_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def load(url: str, workdir: Path) -> None:
+# --- figures ------------------------------------------------------------------------------------
+
+
+def pct(values: Sequence[float], q: int) -> float:
+    """The q-th percentile (inclusive method: never beyond the largest value)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+@dataclass
+class Figures:
+    """Rows of the closing table: (what, how many, p50, p95, max or rate, note)."""
+
+    label: str
+    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def timing(self, what: str, ms: Sequence[float], extra: str = "", note: str = "") -> None:
+        self.rows.append(
+            (what, f"{len(ms):,}", f"{pct(ms, 50):.1f}", f"{pct(ms, 95):.1f}", extra, note)
+        )
+        print(f"  {what}: n {len(ms):,}, p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms"
+              f"{', ' + extra if extra else ''}{' (' + note + ')' if note else ''}")  # fmt: skip
+
+    def load(self, what: str, n: int, p50: float, p95: float, rate: float, note: str) -> None:
+        self.rows.append((what, f"{n:,}", f"{p50:.1f}", f"{p95:.1f}", f"{rate:,.0f} req/s", note))
+        print(f"  {what}: {n:,} requests, {rate:,.0f} req/s, p50 {p50:.1f} ms, "
+              f"p95 {p95:.1f} ms ({note})")  # fmt: skip
+
+    def table(self) -> str:
+        head = ("measurement", "n", "p50 ms", "p95 ms", "max / rate", "note")
+        rows = [head, *self.rows]
+        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        lines = [f"== {self.label} =="]
+        for r in rows:
+            cells = [r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, 5)]
+            lines.append("  ".join(cells) + (f"  {r[5]}" if r[5] else ""))
+        lines += [f"  * {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+# --- loading and publishing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    slug: str
+    label: str  # the point's own name, as the API answers it ("2018/19 H1", "2018/19")
+    start: date
+    end: date
+
+    @property
+    def path(self) -> str:
+        return f"{API.format(self.slug)}?period={urllib.parse.quote(self.label, safe='')}"
+
+
+@contextmanager
+def timed(into: list[float], fn_owner: Any, name: str) -> Iterator[None]:
+    """Wrap fn_owner.name so each call's time is appended to `into` (the real function runs)."""
+    original = getattr(fn_owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            into.append((time.perf_counter() - started) * 1000)
+
+    setattr(fn_owner, name, wrapper)
+    try:
+        yield
+    finally:
+        setattr(fn_owner, name, original)
+
+
+def load(url: str, workdir: Path, partnerships: int, figures: Figures) -> None:
     started = time.perf_counter()
     db.configure(url)
     schema.upgrade(db.engine())
     config_path = workdir / "bench.toml"
-    config_path.write_text(config_text(), encoding="utf-8")
+    config_path.write_text(config_text(partnerships), encoding="utf-8")
     catalogue.apply_config(load_config(config_path), "bench", "bench.toml")
-    content = results_csv()
+    content = results_csv(partnerships)
     (workdir / "bench.csv").write_bytes(content)
     summary = import_results("bench.csv", content, "bench")
-    with db.transaction() as session:
-        for i in range(PARTNERSHIPS):
-            for label in PUBLISHED:
-                write_publication(session, slug(i), parse_period(label), "bench")
-    print(
-        f"  loaded {summary.rows:,} results, {PARTNERSHIPS} partnerships x {MEASURES} measures, "
-        f"{len(PUBLISHED)} points published each, in {time.perf_counter() - started:.1f} s"
+    took = time.perf_counter() - started
+    print(f"  loaded {summary.rows:,} results, {partnerships} partnerships x {MEASURES} measures "
+          f"(reporting_points {list(RHYTHM)}), in {took:.1f} s")  # fmt: skip
+    figures.notes.append(f"loaded {summary.rows:,} results in {took:.1f} s")
+
+
+def backfill(pairs: Sequence[tuple[str, str]]) -> list[Published]:
+    """What publish() does for each point except rebuilding the open data file, batched: every
+    members' report built first (build_live; the data version, hence the in-memory catalogue,
+    unchanged meanwhile), then stored with write_version, 100 to a transaction. The caller
+    rebuilds the open data file once."""
+    built = []
+    for slug_, label in pairs:
+        with db.session() as session:
+            point = publications.point_of(session, slug_, label)
+        pref = report_model.PointRef(point.label, point.start, point.end)
+        built.append((slug_, point, data_reports.build_live(slug_, pref)))
+    done = []
+    for k in range(0, len(built), 100):
+        with db.transaction() as session:
+            for slug_, point, member in built[k : k + 100]:
+                number = publications.write_version(session, slug_, point, member, ACTOR, "cli")
+                assert number == 1, f"{slug_} {point.label}: expected version 1, got {number}"
+                done.append(Published(slug_, point.label, point.start, point.end))
+    return done
+
+
+def publish_all(
+    partnerships: int, wanted: int, budget_s: float, steady: int, figures: Figures
+) -> list[Published]:
+    """Publish the latest `wanted` publishable points of every partnership, newest point first,
+    a round (every partnership at one point) at a time, through the real publish() while the
+    budget lasts; the rest through publish()'s own steps with the open data file rebuilt once at
+    the end. Then `steady` more partnerships publish one further point through publish(), at the
+    full national number of standing versions."""
+    labels = list(reversed(PUBLISHABLE[-wanted:]))
+    extra = PUBLISHABLE[-wanted - 1]
+    publish_ms: list[float] = []
+    build_ms: list[float] = []
+    rebuild_ms: list[float] = []
+    round_means: list[str] = []
+    done: list[Published] = []
+    pending: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    with (
+        timed(build_ms, publications, "build_live"),
+        timed(rebuild_ms, publications.opendata, "rebuild"),
+    ):
+        for r, label in enumerate(labels):
+            round_started, real = time.perf_counter(), []
+            for i in range(partnerships):
+                if time.perf_counter() - started > budget_s:
+                    pending.append((slug(i), label))
+                    continue
+                t0 = time.perf_counter()
+                point, number = publications.publish(slug(i), label, ACTOR)
+                real.append((time.perf_counter() - t0) * 1000)
+                assert number == 1, f"{slug(i)} {label}: expected version 1, got {number}"
+                done.append(Published(slug(i), point.label, point.start, point.end))
+            publish_ms += real
+            took = time.perf_counter() - round_started
+            mean = f"{statistics.mean(real):.0f}" if real else "-"
+            round_means.append(mean)
+            print(f"    round {r + 1}/{len(labels)} ({label}): {len(real)} publish() calls, "
+                  f"mean {mean} ms; {partnerships - len(real)} left for the backfill; "
+                  f"{took:.1f} s")  # fmt: skip
+        backfilled = len(pending)
+        if pending:
+            t0 = time.perf_counter()
+            done += backfill(pending)
+            print(f"  backfilled {backfilled:,} points in {time.perf_counter() - t0:.1f} s")
+            t0 = time.perf_counter()
+            with db.transaction() as session:
+                opendata.rebuild(session)
+            once = (time.perf_counter() - t0) * 1000
+            print(f"  opendata.rebuild once over {len(done):,} standing versions: {once:.0f} ms")
+            figures.notes.append(
+                f"opendata.rebuild once over {len(done):,} standing versions: {once:.0f} ms"
+            )
+        versions_now = len(done)
+        reload_ms = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            catalogue.partnerships()
+            reload_ms.append((time.perf_counter() - t0) * 1000)
+        steady_ms: list[float] = []
+        for i in range(min(steady, partnerships)):
+            t0 = time.perf_counter()
+            point, number = publications.publish(slug(i), extra, ACTOR)
+            steady_ms.append((time.perf_counter() - t0) * 1000)
+            assert number == 1
+            done.append(Published(slug(i), point.label, point.start, point.end))
+    per = len(done) // partnerships
+    print(f"  published {len(done):,} points ({partnerships} partnerships x {per}"
+          f"{f' + {steady} at {extra}' if steady else ''}) in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    figures.timing(
+        "publish one partnership's point (all publish() calls)",
+        publish_ms + steady_ms,
+        f"max {max(publish_ms + steady_ms):.0f} ms",
+        "aim <= 1000 ms",
     )
+    if publish_ms:
+        figures.timing(
+            f"  publish() while 0-{len(publish_ms) - 1} versions stood", publish_ms,
+            f"max {max(publish_ms):.0f} ms",
+        )  # fmt: skip
+    if steady_ms:
+        figures.timing(
+            f"  publish() at national scale ({versions_now:,} versions)", steady_ms,
+            f"max {max(steady_ms):.0f} ms", f"{len(steady_ms)} partnerships, point {extra}",
+        )  # fmt: skip
+    figures.timing(
+        "  of which build_live", build_ms, f"max {max(build_ms):.0f} ms",
+        "includes the catalogue reload",
+    )  # fmt: skip
+    figures.timing(
+        "  catalogue reload (catalogue.partnerships)", reload_ms, f"max {max(reload_ms):.0f} ms",
+        "after every data version change: every publish",
+    )  # fmt: skip
+    figures.timing(
+        "  of which opendata.rebuild", rebuild_ms, f"max {max(rebuild_ms):.0f} ms",
+        "per publish(); reads every standing version",
+    )  # fmt: skip
+    figures.notes.append(
+        f"published {partnerships} x {len(labels)} points ({', '.join(labels)}) + {steady} at "
+        f"{extra}; publish() mean per round (ms): {', '.join(round_means)}"
+    )
+    if backfilled:
+        figures.notes.append(
+            f"publish() budget of {budget_s:.0f} s ran out after {len(publish_ms)} publishes: the "
+            f"other {backfilled} were stored with publish()'s own steps (build_live, then "
+            f"write_version) batched, and the open data file rebuilt once: each publish() "
+            f"reloads the national catalogue and rebuilds the open data file from every "
+            f"standing version"
+        )
+    return done
 
 
-def bare_sql_ms(url: str) -> list[float]:
-    """The one query the results view runs: the measures' results for the partnership and its
-    comparators up to the point, straight through SQLAlchemy Core, fetched, no Python work."""
-    engine = sa.create_engine(url)
-    end = parse_period(PUBLISHED[-1]).end
-    comparators = [c for c, _, _ in COMPARATORS]
-    codes = [f"M{m:02d}" for m in range(MEASURES)]
-    timings = []
-    with engine.connect() as conn:
-        for i in range(PARTNERSHIPS):
-            stmt = results_statement(codes, [area_code(i), *comparators], end)
-            started = time.perf_counter()
-            rows = conn.execute(stmt).fetchall()
-            timings.append((time.perf_counter() - started) * 1000)
-            assert rows, "the bare query found nothing"
-    engine.dispose()
-    return timings
+# --- gunicorn and clients -----------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -177,61 +407,100 @@ def gunicorn(url: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only-" + "x" * 40}
     env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "app:server"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/partnerships", timeout=30).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise SystemExit(process.stderr.read().decode()) from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b",
+             f"127.0.0.1:{port}", "--log-level", "warning", "app:server"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"{base}/api/v1/partnerships", timeout=30).read()
+                    break
+                except OSError:
+                    if process.poll() is not None:
+                        log.seek(0)
+                        raise SystemExit(log.read().decode()) from None
+                    time.sleep(0.1)
+            # both workers: the national catalogue and the areas in memory before any timing
+            prime(base, [Request("/api/v1/partnerships")] * 8)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            log.seek(0)
+            lines = log.read().decode(errors="replace").splitlines()
+            errors = [x for x in lines if "Error" in x or "Traceback" in x]
+            if errors:
+                print(f"  gunicorn logged {len(errors)} error lines, first: {errors[0][:300]}")
 
 
 WRK_SCRIPT = """
-local paths = {%(paths)s}
-local threads = {}
-local counter = 1
+local requests = {%(requests)s}
+local walk = %(walk)s  -- true: thread k takes k, k + threads, ... of a list shuffled beforehand
+local step = %(threads)d
+local counter = 0
 function setup(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
+  counter = counter + 1
+  thread:set("id", counter)
 end
 function init(args)
-  step = %(threads)d
-  counter = offset + 1
+  math.randomseed(os.time() * 1000 + id * 7919)
+  for _ = 1, 10 do math.random() end
+  position = id
 end
 function request()
-  local path = paths[((counter - 1) %% #paths) + 1]
-  counter = counter + step
-  return wrk.format("GET", path)
+  local r
+  if walk then
+    r = requests[((position - 1) %% #requests) + 1]
+    position = position + step
+  else
+    r = requests[math.random(#requests)]
+  end
+  if r[2] == nil then
+    return wrk.format("GET", r[1])
+  end
+  return wrk.format("POST", r[1], {["Content-Type"] = "application/json"}, r[2])
 end
 function done(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests,
     latency:percentile(50), latency:percentile(95), summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
 end
 """
 
 
-def drive_wrk(base: str, paths: Sequence[str], seconds: float) -> tuple[int, float, float, int]:
+@dataclass(frozen=True)
+class Request:
+    path: str
+    body: str | None = None  # a POST's JSON body
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def drive_wrk(
+    base: str, requests: Sequence[Request], seconds: float, walk: bool = False
+) -> tuple[int, float, float, int]:
+    """`walk`: the requests (shuffled by the caller) are taken in turn, none twice until all have
+    been asked; otherwise each request is a random pick."""
     threads = 4
-    script = WRK_SCRIPT % {"paths": ",".join(f'"{p}"' for p in paths), "threads": threads}
+    items = ",".join(
+        "{" + lua_string(r.path) + ("," + lua_string(r.body) if r.body else "") + "}"
+        for r in requests
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
+        handle.write(
+            WRK_SCRIPT % {"requests": items, "walk": str(walk).lower(), "threads": threads}
+        )
     try:
         out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "10s",
-             "-s", handle.name, base],
+            ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{max(1, round(seconds))}s",
+             "--timeout", "10s", "-s", handle.name, base],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     finally:
@@ -241,80 +510,376 @@ def drive_wrk(base: str, paths: Sequence[str], seconds: float) -> tuple[int, flo
     return count, p50 / 1000, p95 / 1000, bad + failed
 
 
-def drive_threads(base: str, paths: Sequence[str], seconds: float) -> tuple[int, float, float, int]:
+def fetch(base: str, r: Request, timeout: float = 30) -> bytes:
+    if r.body is None:
+        return urllib.request.urlopen(base + r.path, timeout=timeout).read()
+    req = urllib.request.Request(
+        base + r.path, data=r.body.encode(), headers={"Content-Type": "application/json"}
+    )
+    return urllib.request.urlopen(req, timeout=timeout).read()
+
+
+def drive_threads(
+    base: str, requests: Sequence[Request], seconds: float, walk: bool = False
+) -> tuple[int, float, float, int]:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def client(offset: int) -> None:
-        i = offset
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        position = seed
         while time.monotonic() < deadline:
             started = time.perf_counter()
+            r = requests[position % len(requests)] if walk else rng.choice(requests)
+            position += CLIENTS
             try:
-                urllib.request.urlopen(base + paths[i % len(paths)], timeout=10).read()
+                fetch(base, r, timeout=10)
             except OSError:
                 with lock:
                     errors[0] += 1
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
-            i += CLIENTS
 
     workers = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies), cuts[49], cuts[94], errors[0]
+    return len(latencies), pct(latencies, 50), pct(latencies, 95), errors[0]
 
 
-def prime(base: str, paths: Sequence[str]) -> None:
+def one_client(base: str, requests: Sequence[Request]) -> tuple[list[float], int]:
+    timings, errors = [], 0
+    for r in requests:
+        started = time.perf_counter()
+        try:
+            fetch(base, r)
+        except OSError:
+            errors += 1
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, errors
+
+
+def prime(base: str, requests: Sequence[Request]) -> None:
     with ThreadPoolExecutor(CLIENTS) as pool:
-        list(pool.map(lambda p: urllib.request.urlopen(base + p, timeout=30).read(), paths))
+        list(pool.map(lambda r: fetch(base, r), requests))
 
 
-def run(url: str, label: str, seconds: float, workdir: Path) -> None:
+# --- the overview callback ----------------------------------------------------------------------
+
+
+def overview_outputs() -> list[dict[str, str]]:
+    """The overview callback's outputs, in its order (callbacks.overview.register)."""
+    from callbacks import overview
+
+    return [{"id": o.component_id, "property": o.component_property} for o in overview.OUTPUTS]
+
+
+def overview_request(p: Published) -> Request:
+    """The POST the browser makes when the overview's URL state changes."""
+    from layouts import ids
+
+    outputs = overview_outputs()
+    state = {"slug": p.slug, "period": p.label, "priority": None}
+    body = {
+        "output": ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + "..",
+        "outputs": outputs,
+        "inputs": [{"id": ids.OVERVIEW_STATE, "property": "data", "value": state}],
+        "changedPropIds": [f"{ids.OVERVIEW_STATE}.data"],
+        "state": [],
+    }
+    return Request("/_dash-update-component", json.dumps(body, separators=(",", ":")))
+
+
+def check_overview_answer(raw: bytes, p: Published) -> None:
+    answer = json.loads(raw)["response"]
+    from layouts import ids
+
+    shown = answer[ids.OVERVIEW_SHOWN]["data"]
+    hidden = answer[ids.OVERVIEW_CONTROLS]["hidden"]
+    assert not hidden and shown["slug"] == p.slug and shown["period"] == p.label, (shown, hidden)
+
+
+# --- in-process measurements --------------------------------------------------------------------
+
+
+def clear_caches() -> None:
+    from data_access.cache import cache
+
+    cache.clear()
+
+
+def bare_sql(url: str, sample: Sequence[Published], figures: Figures) -> None:
+    """The one read the public results path makes for the report (the stored version row, as
+    data_access.reports._stored selects it), straight through SQLAlchemy Core, fetched; the
+    public_report column alone; the old results query for the same point; and the Python parse
+    of the stored public report."""
+    engine = sa.create_engine(url)
+    comparators = [c for c, _, _ in COMPARATORS]
+    codes = [f"M{m:02d}" for m in range(MEASURES)]
+    stored, column, old, parse, sizes = [], [], [], [], []
+    with engine.connect() as conn:
+        for p in sample:
+            stmt = (
+                data_reports._version_rows(p.slug, p.end)
+                .where(PublicationVersionRow.withdrawn.is_(False))
+                .order_by(PublicationVersionRow.version.desc())
+            )
+            started = time.perf_counter()
+            rows = conn.execute(stmt).fetchall()
+            stored.append((time.perf_counter() - started) * 1000)
+            assert len(rows) == 1, f"{p}: {len(rows)} stored versions"
+            only = stmt.with_only_columns(PublicationVersionRow.public_report)
+            started = time.perf_counter()
+            text = conn.execute(only).scalars().first()
+            column.append((time.perf_counter() - started) * 1000)
+            sizes.append((len(rows[0].member_report), len(text)))
+            area = area_code(int(p.slug.removeprefix("csp-")))
+            started = time.perf_counter()
+            found = conn.execute(results_statement(codes, [area, *comparators], p.end)).fetchall()
+            old.append((time.perf_counter() - started) * 1000)
+            assert found, "the old results query found nothing"
+            started = time.perf_counter()
+            report_model.from_json(text)
+            parse.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    member_kb = statistics.mean(m for m, _ in sizes) / 1000
+    public_kb = statistics.mean(p for _, p in sizes) / 1000
+    figures.timing(
+        "(c) bare SQL: stored version row (public path)", stored,
+        note=f"whole row: member {member_kb:.0f} kB + public {public_kb:.0f} kB JSON",
+    )  # fmt: skip
+    figures.timing("(c) bare SQL: public_report column only", column)
+    figures.timing(
+        "(c) bare SQL: old results query", old, note="40 measures x 5 areas up to the point"
+    )
+    figures.timing("(c) parse stored public report (from_json)", parse)
+
+
+def live_reports(sample: Sequence[Published], reloads: int, figures: Figures) -> None:
+    """A member's live report for one partnership built cold, in-process."""
+    build, build_cat, live = [], [], []
+    data_reports.build_live(sample[0].slug, ref(sample[0]))  # imports, catalogue, areas
+    for p in sample:
+        clear_caches()
+        started = time.perf_counter()
+        report = data_reports.build_live(p.slug, ref(p))
+        build.append((time.perf_counter() - started) * 1000)
+        assert len(report.measures) == MEASURES
+    for p in sample[:reloads]:
+        clear_caches()
+        data_results._catalogue.cache_clear()
+        started = time.perf_counter()
+        data_reports.build_live(p.slug, ref(p))
+        build_cat.append((time.perf_counter() - started) * 1000)
+    flagged = 0
+    for p in sample:
+        clear_caches()
+        started = time.perf_counter()
+        report = data_reports.live_report(p.slug, ref(p))
+        live.append((time.perf_counter() - started) * 1000)
+        assert report.publication is not None
+        # nothing changed since publishing, so the live report should not say it has
+        flagged += report.publication.changed_since
+    if flagged:
+        figures.notes.append(
+            f"APP BUG? live_report says changed_since=True for {flagged} of {len(sample)} points "
+            "published moments before with no data change"
+        )
+        print(f"  ! {figures.notes[-1]}")
+    figures.timing(
+        "(d) build_live cold (member's live report)", build, f"max {max(build):.0f} ms",
+        "caches cleared, catalogue in memory; aim <= 50 ms",
+    )  # fmt: skip
+    figures.timing(
+        "(d) build_live cold incl. catalogue reload", build_cat, f"max {max(build_cat):.0f} ms",
+        "first read in a worker after any data change",
+    )  # fmt: skip
+    figures.timing(
+        "(d) live_report cold (build + mark vs stored)", live, f"max {max(live):.0f} ms",
+        "what a member's request calls",
+    )  # fmt: skip
+
+
+def ref(p: Published) -> report_model.PointRef:
+    return report_model.PointRef(p.label, p.start, p.end)
+
+
+def overview_in_process(server: Any, sample: Sequence[Published], figures: Figures) -> None:
+    from callbacks import overview
+
+    timings = []
+    clear_caches()
+    with server.test_request_context():
+        overview.show_overview({"slug": sample[0].slug, "period": sample[0].label})
+    for p in sample:
+        with server.test_request_context():
+            started = time.perf_counter()
+            out = overview.show_overview({"slug": p.slug, "period": p.label})
+            timings.append((time.perf_counter() - started) * 1000)
+        assert out[1] is False and out[-1]["period"] == p.label, out[-1]
+    figures.timing(
+        "(e) overview callback service time (in-process)", timings, f"max {max(timings):.0f} ms",
+        "show_overview, one client, distinct random points",
+    )  # fmt: skip
+
+
+# --- one backend --------------------------------------------------------------------------------
+
+
+def run(url: str, label: str, args: argparse.Namespace, workdir: Path, server: Any) -> Figures:
     print(f"{label}:")
-    load(url, workdir)
-    drive = drive_wrk if shutil.which("wrk") else drive_threads
-    tool = "wrk" if drive is drive_wrk else "Python threads"
-    api = "/api/v1/partnerships/{}/results"
-    # Cold: every request a slug and point not asked before, so each view is built from SQL.
-    cold = [
-        f"{api.format(slug(i))}?period={p.replace(' ', '%20').replace('/', '%2F')}"
-        for p in reversed(PUBLISHED)
-        for i in range(PARTNERSHIPS)
-    ]
-    warm = [api.format(slug(i)) for i in range(PARTNERSHIPS)]
+    figures = Figures(label)
+    load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    rng = random.Random(20240601)
+    seconds = args.seconds
+    with server.app_context():
+        load(url, workdir, args.partnerships, figures)
+        clear_caches()
+        done = publish_all(
+            args.partnerships, args.points, args.publish_budget, args.steady, figures
+        )
+    points = len(done) // args.partnerships
+    distinct = len(done)
+    drive: Callable[..., tuple[int, float, float, int]]
+    drive, tool = (drive_wrk, "wrk") if shutil.which("wrk") else (drive_threads, "threads")
+    # A fresh gunicorn for each phase that must find the caches cold (each worker has its own)
+    order = rng.sample(done, distinct)
+    single = order[-min(args.single, distinct) :]  # asked by (a), so last in (b)'s walk
     with gunicorn(url) as base:
-        n, p50, p95, errors = drive(base, cold, seconds)
-        print(f"  cold cache ({tool}, {CLIENTS} clients, {seconds:.0f} s): {n:,} requests "
-              f"({n / seconds:,.0f}/s, {n / len(cold):.0%} of the distinct views), "
-              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, errors {errors}")  # fmt: skip
-        prime(base, warm * 4)  # each worker has its own cache: ask every view of both
-        n, p50, p95, errors = drive(base, warm, seconds)
-        print(f"  warm cache ({tool}, {CLIENTS} clients, {seconds:.0f} s): {n:,} requests "
-              f"({n / seconds:,.0f}/s), p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-              f"errors {errors}")  # fmt: skip
-    timings = bare_sql_ms(url)
-    cuts = statistics.quantiles(timings, n=100)
-    rows = "40 measures x 5 areas x 14 periods"
-    print(f"  bare SQL query ({rows}): p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms")
+        # sanity: one answer has every public measure and the stored version
+        answer = json.loads(fetch(base, Request(single[0].path)))
+        assert len(answer["results"]) == MEASURES - MEASURES // 10, len(answer["results"])
+        assert answer["publication"]["version"] == 1 and answer["period"]["published"]
+        assert answer["period"]["label"] == single[0].label
+        # (a) one client, a distinct random point each time
+        ms, errors = one_client(base, [Request(p.path) for p in single])
+        figures.timing(
+            "(a) public results API, 1 client", ms, f"max {max(ms):.0f} ms",
+            f"gunicorn, distinct random points, errors {errors}",
+        )  # fmt: skip
+        # (b) 16 clients walking every published point in a random order
+        n, p50, p95, errors = drive(base, [Request(p.path) for p in order], seconds, walk=True)
+        asked_before = max(0, n - (distinct - len(single)))
+        figures.load(
+            f"(b) public results API, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"{tool} {seconds:.0f} s walking {distinct:,} points in random order, "
+            f"~{asked_before / n:.0%} asked before, errors {errors}",
+        )  # fmt: skip
+        defaults = [Request(API.format(slug(i))) for i in range(args.partnerships)]
+        prime(base, defaults * 4)  # each worker has its own cache: ask every default of both
+        n, p50, p95, errors = drive(base, defaults, seconds)
+        figures.load(
+            f"(b) warm: default point, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"{tool} {seconds:.0f} s, {args.partnerships} defaults asked before, errors {errors}",
+        )  # fmt: skip
+    # (e) the overview callback over HTTP: under the API load from one probe client, then alone
+    overview_posts = {p: overview_request(p) for p in done}
+    with gunicorn(url) as base:
+        check_overview_answer(fetch(base, overview_posts[order[-1]]), order[-1])
+        probe: list[float] = []
+        probe_errors = [0]
+        stop = threading.Event()
+        probe_order = rng.sample(done, distinct)
+
+        def prober() -> None:
+            k = 0
+            while not stop.is_set():
+                p = probe_order[k % distinct]
+                k += 1
+                started = time.perf_counter()
+                try:
+                    check_overview_answer(fetch(base, overview_posts[p]), p)
+                except (OSError, AssertionError, KeyError, ValueError):
+                    probe_errors[0] += 1
+                probe.append((time.perf_counter() - started) * 1000)
+
+        thread = threading.Thread(target=prober)
+        thread.start()
+        api_order = [Request(p.path) for p in rng.sample(done, distinct)]
+        n, p50, p95, errors = drive(base, api_order, seconds, walk=True)
+        stop.set()
+        thread.join()
+        figures.timing(
+            "(e) overview POST under the API load", probe, f"max {max(probe):.0f} ms",
+            f"1 probe client, distinct points, + {CLIENTS} {tool} API clients "
+            f"({n / seconds:,.0f} req/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors}); "
+            f"probe errors {probe_errors[0]}",
+        )  # fmt: skip
+    with gunicorn(url) as base:
+        posts = [overview_posts[p] for p in rng.sample(done, distinct)]
+        n, p50, p95, errors = drive(base, posts, seconds, walk=True)
+        figures.load(
+            f"(e) overview POST, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"{tool} {seconds:.0f} s walking {distinct:,} points in random order, errors {errors}",
+        )  # fmt: skip
+    with server.app_context():
+        sample = rng.sample(done, min(args.sql_sample, distinct))
+        bare_sql(url, sample, figures)
+        live_reports(rng.sample(done, min(args.live_sample, distinct)), args.reload_sample, figures)
+        overview_in_process(server, rng.sample(done, min(args.live_sample, distinct)), figures)
+    load_after = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    figures.notes.append(
+        f"load average (1/5/15 min) {load_before} at the start, {load_after} at the end, on "
+        f"{os.cpu_count()} CPUs shared with other work: figures are noisy when it is high"
+    )
+    figures.notes.insert(
+        0,
+        f"{args.partnerships} partnerships x {MEASURES} measures, {points} published points "
+        f"each ({distinct:,} in all), every request a random published point",
+    )
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=15.0, help="each load phase")
+    parser.add_argument("--quick", action="store_true", help="a smoke test: small and short")
+    parser.add_argument("--seconds", type=float, help="each load phase (default 15; quick 3)")
+    parser.add_argument(
+        "--points", type=int, help=f"points to publish per partnership (max {len(PUBLISHABLE)})"
+    )
+    parser.add_argument(
+        "--publish-budget", type=float, help="seconds of publish() calls (default 60)"
+    )
+    parser.add_argument(
+        "--steady", type=int, help="publish() calls at national scale, after the rest (default 3)"
+    )
+    parser.add_argument("--partnerships", type=int, help="default 300; quick 30")
     parser.add_argument("--postgres", help="also run on this PostgreSQL database (new schema)")
     args = parser.parse_args()
-    print(f"today {date.today()}; {os.cpu_count()} CPUs; gunicorn 2 workers; {CLIENTS} clients")
+    args.seconds = args.seconds or (3.0 if args.quick else 10.0)
+    args.partnerships = args.partnerships or (30 if args.quick else PARTNERSHIPS)
+    args.points = max(2, min(args.points or (2 if args.quick else 3), len(PUBLISHABLE) - 1))
+    args.publish_budget = args.publish_budget or 60.0
+    if args.steady is None:
+        args.steady = 3
+    args.single = 40 if args.quick else 200
+    args.sql_sample = 40 if args.quick else 300
+    args.live_sample = 10 if args.quick else 50
+    args.reload_sample = 5 if args.quick else 10
+    print(f"today {date.today()}; {os.cpu_count()} CPUs; gunicorn 2 sync workers; "
+          f"{CLIENTS} clients; {args.partnerships} partnerships; up to {args.points} points each; "
+          f"load phases {args.seconds:.0f} s")  # fmt: skip
+    tables = []
     with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.seconds, Path(tmp))
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        os.environ["DATABASE_URL"] = sqlite_url  # the app module binds it at import
+        import app as app_module
+
+        server = app_module.server
+        tables.append(run(sqlite_url, "SQLite", args, Path(tmp), server))
         db.dispose()
         if args.postgres:
             with db.scratch_postgres_schema(args.postgres, prefix="bench") as url:
-                run(url, "PostgreSQL", args.seconds, Path(tmp))
+                data_results._catalogue.cache_clear()
+                opendata._rows_for.cache_clear()
+                tables.append(run(url, "PostgreSQL", args, Path(tmp), server))
+    print()
+    for t in tables:
+        print(t.table())
+        print()
 
 
 if __name__ == "__main__":

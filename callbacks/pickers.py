@@ -1,4 +1,5 @@
-"""What every view's pickers share: the reporting-point options and writing a choice to the URL."""
+"""What every view's URL state and pickers share: parsing the priority and version in the URL,
+the reporting-point options and writing a choice back to the URL."""
 
 from __future__ import annotations
 
@@ -7,7 +8,43 @@ from collections.abc import Sequence
 from dash.exceptions import PreventUpdate
 
 from dashboard.formatting import format_date
+from dashboard.points import parse_version
+from dashboard.report import PartnershipReport
 from dashboard.reporting import ReportingPoint
+from data_access.results import NotVisible
+from layouts import pages
+from layouts.links import PageLinks
+
+UrlState = dict[str, str | None]
+"""A view's state as its page skeleton stores it from the URL (path values and query keys)."""
+
+
+def page_links(state: UrlState, default_slug: str = "") -> PageLinks:
+    """The partnership, point and version a page's URL names: what report_for reads and what the
+    page's links carry on."""
+    return PageLinks(
+        state.get("slug") or default_slug,
+        state.get("period") or None,
+        _version(state.get("version")),
+    )
+
+
+def _version(text: str | None) -> int | None:
+    """The version the URL asks for; a malformed one names nothing (the "not found" page)."""
+    try:
+        return parse_version(text or None)
+    except ValueError as error:
+        raise NotVisible(str(error)) from error
+
+
+def parse_priority(priority: str | None, report: PartnershipReport) -> int | None:
+    """The priority number from the URL, or None for all; NotVisible when there is no such one."""
+    if priority in (None, "", pages.ALL_PRIORITIES):
+        return None
+    numbers = {g.number for g in report.groups if g.number is not None}
+    if not str(priority).isdecimal() or int(priority) not in numbers:
+        raise NotVisible(f"No priority '{priority}'.")
+    return int(priority)
 
 
 def point_options(points: Sequence[ReportingPoint]) -> list[dict[str, str]]:

@@ -72,3 +72,12 @@ def point_for_label(label: str, rhythm: Sequence[str]) -> Period:
             f"partnership's reporting points ({', '.join(rhythm)})."
         )
     return point_period(period.end, rhythm)
+
+
+def parse_version(text: str | None) -> int | None:
+    """A `?version=` value: None when absent, else a positive whole number (ValueError)."""
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"'{text}' is not a version number: give a positive whole number.")
+    return int(text)

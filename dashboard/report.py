@@ -316,6 +316,11 @@ def _same_length(a: Result, b: Result) -> bool:
     return abs((b.period_end - b.period_start).days - length) <= 5
 
 
+def _real(count: float | None) -> float | None:
+    """Counts as floats, so a report reads back from its stored form exactly as built."""
+    return None if count is None else float(count)
+
+
 def _figure(result: Result | None, ci: tuple[float, float] | None) -> Figure | None:
     if result is None:
         return None
@@ -324,8 +329,8 @@ def _figure(result: Result | None, ci: tuple[float, float] | None) -> Figure | N
         result.period_start,
         result.period_end,
         result.value,
-        result.numerator,
-        result.denominator,
+        _real(result.numerator),
+        _real(result.denominator),
         ci[0] if ci else None,
         ci[1] if ci else None,
         result.illustrative,
@@ -368,7 +373,7 @@ def _trend(own: Mapping[str, Result], latest: Result | None) -> tuple[TrendPoint
         (r for r in own.values() if _same_length(latest, r) and r.period_end <= latest.period_end),
         key=lambda r: r.period_end,
     )
-    return tuple(TrendPoint(r.period, r.period_end, r.value, r.numerator) for r in same)[
+    return tuple(TrendPoint(r.period, r.period_end, r.value, _real(r.numerator)) for r in same)[
         -TREND_LENGTH:
     ]
 
@@ -404,7 +409,7 @@ def _entry(item: PartnershipMeasure, facts: ReportFacts) -> MeasureEntry:
             a.target_text,
             spec.baseline_period,
             baseline.value if baseline else None,
-            baseline.numerator if baseline else None,
+            _real(baseline.numerator) if baseline else None,
             spec.target,
             spec.target_period,
             spec.tolerance,
@@ -413,7 +418,9 @@ def _entry(item: PartnershipMeasure, facts: ReportFacts) -> MeasureEntry:
         rating=RatingEntry(a.rating.status, a.rating.label, a.rating.reason),
         comparators=tuple(_comparator(c, facts, a.result) for c in a.comparators),
         direction=a.direction,
-        previous=Previous(earlier.period, earlier.value, earlier.numerator) if earlier else None,
+        previous=Previous(earlier.period, earlier.value, _real(earlier.numerator))
+        if earlier
+        else None,
         trend=_trend(facts.results.get((measure.code, own_area), {}), a.result),
         definition=measure.definition,
         owner=measure.owner,
@@ -566,7 +573,13 @@ def _suppressed(entry: MeasureEntry) -> MeasureEntry:
 def public_view(report: PartnershipReport) -> PartnershipReport:
     """The public report made from the members' one: public measures, small counts withheld."""
     entries = tuple(
-        replace(_suppressed(e), withheld_from_public=False, changed=None)
+        replace(
+            _suppressed(e),
+            withheld_from_public=False,
+            changed=None,
+            # The public sees "no figure": whose figure is not yet published is members' business
+            comparators=tuple(replace(c, unavailable="") for c in _suppressed(e).comparators),
+        )
         for e in report.measures
         if e.public
     )
@@ -577,7 +590,7 @@ def public_view(report: PartnershipReport) -> PartnershipReport:
         audience="public",
         live=False,
         measures=entries,
-        groups=tuple(g for g in groups if g.codes),
+        groups=tuple(g for g in groups if g.codes or g.number is not None),
         commentary=tuple(c for c in report.commentary if c.measure_code in codes),
     )
 

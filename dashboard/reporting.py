@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.model import Area, Partnership, PartnershipMeasure, Result
+from dashboard.model import Area, PartnershipMeasure, Result
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +34,3 @@ class MeasureFigures:
     year_earlier: Result | None
     baseline: Result | None
     revised_since_publication: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PartnershipView:
-    partnership: Partnership  # its measures are only those the audience may see
-    area: Area
-    comparators: tuple[Area, ...]
-    point: ReportingPoint
-    figures: tuple[MeasureFigures, ...]

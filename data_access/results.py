@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,10 +21,8 @@ from dashboard.model import Area, Partnership, Result
 from dashboard.periods import (
     Period,
     PeriodLabelError,
-    latest_on_or_before,
-    year_earlier,
 )
-from dashboard.reporting import ComparatorResult, MeasureFigures, PartnershipView, ReportingPoint
+from dashboard.reporting import ReportingPoint
 from data_access import catalogue, db, versions
 from data_access.cache import cache
 from data_access.tables import PartnershipRow, PeriodRow, PublicationRow, ResultRow
@@ -68,14 +67,8 @@ def visible_partnership(slug: str, audience: Audience, version: int | None = Non
         raise NotVisible(f"No partnership '{slug}'.")
     if audience.is_member(slug):
         return partnership
-    return Partnership(
-        partnership.slug,
-        partnership.name,
-        partnership.area,
-        partnership.comparators,
-        partnership.priorities,
-        tuple(m for m in partnership.measures if m.public),
-    )
+    # the same partnership (its rhythm names the points) with its public measures only
+    return replace(partnership, measures=tuple(m for m in partnership.measures if m.public))
 
 
 @cache.memoize()
@@ -157,68 +150,6 @@ def resolve_point(slug: str, label: str | None, audience: Audience) -> Reporting
     raise NotVisible(f"No reporting point '{period.label}' for '{slug}'.")
 
 
-def partnership_view(slug: str, label: str | None, audience: Audience) -> PartnershipView:
-    """Every visible measure's figures as at the point `label` names (PRODUCT.md section 2)."""
-    point = resolve_point(slug, label, audience)
-    return _partnership_view(slug, point, audience, versions.current())
-
-
-@cache.memoize()
-def _partnership_view(
-    slug: str, point: ReportingPoint, audience: Audience, version: int
-) -> PartnershipView:
-    partnership = visible_partnership(slug, audience, version)
-    all_areas = _areas(version)
-    comparators = tuple(all_areas[c] for c in partnership.comparators)
-    codes = [m.measure.code for m in partnership.measures]
-    results = _results_up_to(codes, (partnership.area, *partnership.comparators), point.end)
-    published_at = _published_at(slug, point.end, version)
-    figures = tuple(
-        _figures(item, partnership, comparators, results, point, published_at)
-        for item in partnership.measures
-    )
-    return PartnershipView(partnership, all_areas[partnership.area], comparators, point, figures)
-
-
-def _published_at(slug: str, end: date, version: int) -> datetime | None:
-    return next((at for p, at in _publications(slug, version) if p.end == end), None)
-
-
-def _figures(
-    item: object,
-    partnership: Partnership,
-    comparators: Sequence[Area],
-    results: dict[tuple[str, str], dict[str, Result]],
-    point: ReportingPoint,
-    published_at: datetime | None,
-) -> MeasureFigures:
-    code = item.measure.code  # type: ignore[attr-defined]
-    own = results.get((code, partnership.area), {})
-    latest_period = latest_on_or_before(
-        (Period(r.period, r.period_start, r.period_end) for r in own.values()), point.end
-    )
-    result = own[latest_period.label] if latest_period else None
-    earlier = baseline = None
-    comparator_results = []
-    if result is not None:
-        period = Period(result.period, result.period_start, result.period_end)
-        earlier = own.get(year_earlier(period).label)
-        baseline_label = item.target.baseline_period  # type: ignore[attr-defined]
-        baseline = own.get(baseline_label) if baseline_label else None
-    for area in comparators:
-        found = results.get((code, area.code), {}).get(result.period) if result else None
-        comparator_results.append(ComparatorResult(area, found))
-    revised = bool(published_at and result and result.loaded_at and result.loaded_at > published_at)
-    return MeasureFigures(
-        item,
-        result,
-        tuple(comparator_results),
-        earlier,
-        baseline,  # type: ignore[arg-type]
-        revised,
-    )
-
-
 def _result_columns() -> tuple:
     """In the order of Result's fields."""
     return (
@@ -262,41 +193,3 @@ def _results_up_to(
             result = Result(*row)
             grouped[(result.measure_code, result.area_code)][result.period] = result
     return grouped
-
-
-def measure_history(
-    slug: str, code: str, label: str | None, audience: Audience
-) -> tuple[PartnershipView, MeasureFigures, list[Result]]:
-    """One measure's figures as at a point, plus every result up to it for it and comparators."""
-    view = partnership_view(slug, label, audience)
-    figures = next((f for f in view.figures if f.item.measure.code == code), None)
-    if figures is None:
-        raise NotVisible(f"No measure '{code}' for '{slug}'.")
-    history = _history(
-        code,
-        (view.partnership.area, *view.partnership.comparators),
-        view.point.end,
-        versions.current(),
-    )
-    return view, figures, history
-
-
-@cache.memoize()
-def _history(code: str, area_codes: tuple[str, ...], end: date, _version: int) -> list[Result]:
-    results = _results_up_to([code], area_codes, end)
-    return sorted(
-        (r for by_period in results.values() for r in by_period.values()),
-        key=lambda r: (r.period_end, r.period_start, r.area_code),
-    )
-
-
-def latest_public_points() -> dict[str, ReportingPoint]:
-    """Each partnership's latest published point (the open data's horizon)."""
-    version = versions.current()
-    found = {}
-    for slug in _partnerships(version):
-        pubs = _publications(slug, version)
-        if pubs:
-            period = pubs[0][0]
-            found[slug] = ReportingPoint(period.label, period.start, period.end, True)
-    return found

@@ -20,6 +20,7 @@ from dashboard import wording
 from dashboard.audience import PUBLIC
 from dashboard.formatting import format_date, format_value
 from dashboard.model import RatingStatus
+from dashboard.points import parse_version
 from dashboard.report import MeasureEntry, PartnershipReport, PriorityGroup
 from dashboard.summaries import trend_description
 from dashboard.trend import trend_svg
@@ -169,19 +170,14 @@ def _not_found(message: str) -> Response:
     return Response(page, status=404)
 
 
-def _version(text: str | None) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise NotVisible(f"'{text}' is not a version number: give a positive whole number.")
-    return int(text)
-
-
 @blueprint.get("/embed/<slug>")
 def public_summary(slug: str) -> Response:
     label = request.args.get("period") or None
     try:
-        version = _version(request.args.get("version"))
+        version = parse_version(request.args.get("version") or None)
+    except ValueError as error:  # answered as an unknown version is (INTERFACES.md section 6)
+        return _not_found(str(error))
+    try:
         report = report_for(slug, label, PUBLIC, version)  # never the signed-in audience
     except NotVisible as error:
         return _not_found(str(error))

@@ -16,7 +16,7 @@ def overview_href(
     slug: str,
     period: str | None = None,
     priority: str | int | None = None,
-    version: int | None = None,
+    version: int | str | None = None,
 ) -> str:
     return _with_query(f"/p/{quote(slug)}", period=period, priority=priority, version=version)
 

@@ -1,6 +1,7 @@
 """Page skeletons. Dash calls each with no arguments to build its validation layout, so they
 take URL values as keywords with defaults, accept unknown query keys, and touch no database:
-callbacks fill them in from the state store, and the pickers write back to the URL.
+callbacks fill them in from the state store, and the pickers write back to the URL. A report
+page also takes `version` (?version=2: that published version of the point).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def overview(
     slug: str | None = None,
     period: str | None = None,
     priority: str | None = None,
+    version: str | None = None,
     **_unknown: str,
 ) -> html.Div:
     """/ and /p/<slug>: the pickers, counts, key and tiles of one partnership at one point."""
@@ -72,7 +74,7 @@ def overview(
     return _page(
         ids.OVERVIEW_STATE,
         ids.OVERVIEW_SHOWN,
-        {"slug": slug, "period": period, "priority": priority},
+        {"slug": slug, "period": period, "priority": priority, "version": version},
         ids.OVERVIEW_LOCATION,
         ids.OVERVIEW_HEADER,
         controls,
@@ -97,13 +99,14 @@ def priority(
     slug: str | None = None,
     number: str | None = None,
     period: str | None = None,
+    version: str | None = None,
     **_unknown: str,
 ) -> html.Div:
     """/p/<slug>/priority/<number>: measures beside comparators, action plan, funded projects."""
     return _page(
         ids.PRIORITY_STATE,
         ids.PRIORITY_SHOWN,
-        {"slug": slug, "number": number, "period": period},
+        {"slug": slug, "number": number, "period": period, "version": version},
         ids.PRIORITY_LOCATION,
         ids.PRIORITY_HEADER,
         _period_controls(ids.PRIORITY_CONTROLS, ids.PRIORITY_PERIOD_PICKER, period),
@@ -115,13 +118,14 @@ def measure(
     slug: str | None = None,
     code: str | None = None,
     period: str | None = None,
+    version: str | None = None,
     **_unknown: str,
 ) -> html.Div:
     """/p/<slug>/measure/<code>: history chart, commentary, definition, data and download."""
     return _page(
         ids.MEASURE_STATE,
         ids.MEASURE_SHOWN,
-        {"slug": slug, "code": code, "period": period},
+        {"slug": slug, "code": code, "period": period, "version": version},
         ids.MEASURE_LOCATION,
         ids.MEASURE_HEADER,
         _period_controls(ids.MEASURE_CONTROLS, ids.MEASURE_PERIOD_PICKER, period),

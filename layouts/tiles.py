@@ -1,57 +1,35 @@
-"""Overview pieces: rating badges, measure tiles grouped by priority, the counts and the key."""
+"""Overview pieces: rating badges, measure tiles grouped by priority, the counts and the key.
+
+Every tile renders one `MeasureEntry` of the report; the words come from dashboard/wording.py.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard.assessment import MeasureAssessment
-from dashboard.formatting import format_value
-from dashboard.model import Direction, Priority, RatingStatus
-from dashboard.summaries import Point, trend_description
+from dashboard.formatting import format_date, format_value
+from dashboard.model import RatingStatus
+from dashboard.report import MeasureEntry, PriorityGroup
+from dashboard.summaries import trend_description
 from dashboard.trend import svg_data_uri, trend_svg
-
-# One icon shape per rating, so a rating never rests on colour alone (STYLE.md section 9).
-RATING_ICONS: dict[RatingStatus, str] = {
-    RatingStatus.GREEN: "check-circle-fill",
-    RatingStatus.AMBER: "exclamation-triangle-fill",
-    RatingStatus.RED: "x-octagon-fill",
-    RatingStatus.NONE: "dash-circle",
-    RatingStatus.NO_DATA: "question-circle",
-}
-
-COUNT_LABELS: dict[RatingStatus, str] = {
-    RatingStatus.GREEN: "On target",
-    RatingStatus.AMBER: "Close",
-    RatingStatus.RED: "Off target",
-    RatingStatus.NONE: "Not rated",
-    RatingStatus.NO_DATA: "No data",
-}
-
-DIRECTION_WORDS: dict[Direction, tuple[str, str | None]] = {
-    Direction.IMPROVING: ("Improving on a year earlier", "arrow-up-right"),
-    Direction.WORSENING: ("Worsening on a year earlier", "arrow-down-right"),
-    Direction.NO_CHANGE: ("No significant change on a year earlier", "arrow-right"),
-    Direction.NOT_COMPARED: ("No figure a year earlier to compare", None),
-}
-
-KEY = (
-    (RatingStatus.GREEN, "the target is met."),
-    (RatingStatus.AMBER, "partly met, or worse than the target but not significantly."),
-    (RatingStatus.RED, "the target is not met."),
-    (RatingStatus.NONE, "monitoring only, or the result is the baseline the target is set from."),
-    (RatingStatus.NO_DATA, "no recent result, or a figure the rule needs is missing."),
+from dashboard.wording import (
+    COUNT_LABELS,
+    DIRECTION_WORDS,
+    ILLUSTRATIVE,
+    KEY,
+    NOT_PUBLIC,
+    PROVISIONAL,
+    RATING_ICONS,
+    SIGNIFICANTLY,
+    STATUS_LABELS,
+    WITHHELD,
+    changed_sentence,
+    direction_sentence,
+    revised_sentence,
 )
-SIGNIFICANTLY = (
-    "“Significantly” means the difference is bigger than chance alone would explain, judged "
-    "with 95% confidence intervals."
-)
-PROVISIONAL = "Provisional — not yet published"
-ILLUSTRATIVE = "Illustrative sample data"
 
 
 def icon(name: str) -> html.Span:
@@ -66,15 +44,14 @@ def rating_badge(status: RatingStatus, label: str) -> html.Span:
     )
 
 
-def rating_counts(statuses: Sequence[RatingStatus]) -> html.Div:
-    """How many tiles carry each rating, in the order of the key."""
-    counted = Counter(statuses)
+def rating_counts(counts: Mapping[RatingStatus, int]) -> html.Ul:
+    """How many tiles carry each rating, in the order of the key (a report's `counts()`)."""
     return html.Ul(
         [
             html.Li(
                 [
                     icon(RATING_ICONS[status]),
-                    html.Span(str(counted.get(status, 0)), className="count-number"),
+                    html.Span(str(counts.get(status, 0)), className="count-number"),
                     html.Span(label, className="count-label"),
                 ],
                 className=f"count count-{status}",
@@ -104,15 +81,74 @@ def rating_key() -> html.Section:
     )
 
 
-def _direction(direction: Direction) -> html.P:
-    words, icon_name = DIRECTION_WORDS[direction]
+def tag(words: str, kind: str) -> html.Span:
+    return html.Span(words, className=f"tag tag-{kind}")
+
+
+def marks(entry: MeasureEntry, provisional: bool = False) -> list[Component]:
+    """The marks on one figure (PRODUCT.md section 2): provisional, changed since publication
+    and the other members-only marks, revised, illustrative. A report carries only the marks
+    its audience may see, so none is filtered here."""
+    found: list[Component] = []
+    if provisional:
+        found.append(tag(PROVISIONAL, "provisional"))
+    if entry.changed is not None:
+        changed = entry.changed
+        sentence = changed_sentence(changed.published_value, entry.unit, changed.published_rating)
+        found.append(tag(sentence, "changed"))
+    if entry.revised is not None:
+        revised = entry.revised
+        sentence = revised_sentence(
+            revised.was,
+            entry.unit,
+            STATUS_LABELS[revised.was_rating],
+            revised.version,
+            format_date(revised.published_at.date()),
+        )
+        found.append(tag(sentence, "revised"))
+    if entry.illustrative:
+        found.append(tag(ILLUSTRATIVE, "illustrative"))
+    if not entry.public:
+        found.append(tag(NOT_PUBLIC, "not-public"))
+    if entry.withheld_from_public:
+        found.append(tag(WITHHELD, "withheld"))
+    return found
+
+
+def figure_line(entry: MeasureEntry, reason: bool = True) -> list[Component]:
+    """The value with its period; a withheld figure says why (unless the page says the rating's
+    reason beside it anyway)."""
+    figure = entry.figure
+    value = format_value(figure.value if figure else None, entry.unit)
+    period = f"Result for {figure.period}" if figure else "No result"
+    line: list[Component] = [
+        html.Span(value, className="tile-value"),
+        html.Span(period, className="period"),
+    ]
+    if entry.suppressed and reason:
+        line.append(html.Span(entry.rating.reason, className="withheld-reason"))
+    return line
+
+
+def direction_line(entry: MeasureEntry) -> html.P:
+    icon_name = DIRECTION_WORDS[entry.direction][1]
+    previous = entry.previous
+    words = direction_sentence(
+        entry.direction,
+        entry.figure.value if entry.figure else None,
+        previous.period if previous else None,
+        previous.value if previous else None,
+        entry.unit,
+    )
     return html.P(
-        [icon(icon_name) if icon_name else None, words], className=f"tile-direction {direction}"
+        [icon(icon_name) if icon_name else None, words],
+        className=f"tile-direction {entry.direction}",
     )
 
 
-def trend_image(title: str, series: Sequence[Point], a: MeasureAssessment) -> html.Img:
-    alt = trend_description(title, series, a.figures.item.measure.unit)
+def trend_image(entry: MeasureEntry) -> html.Img:
+    series = [(p.period, p.value) for p in entry.trend]
+    alt = trend_description(entry.title, series, entry.unit)
     return html.Img(
         src=svg_data_uri(trend_svg([v for _, v in series], alt)),
         alt=alt,
@@ -122,47 +158,22 @@ def trend_image(title: str, series: Sequence[Point], a: MeasureAssessment) -> ht
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TileContext:
-    """What a tile needs beyond the assessment: where it links and how the point stands."""
-
-    href: str
-    provisional: bool
-    trend: Sequence[Point] = ()
-
-
-def _tags(a: MeasureAssessment, context: TileContext) -> list[Component]:
-    tags: list[Component] = []
-    if context.provisional:
-        tags.append(html.Span(PROVISIONAL, className="tag tag-provisional"))
-    if a.result is not None and a.result.illustrative:
-        tags.append(html.Span(ILLUSTRATIVE, className="tag tag-illustrative"))
-    if a.figures.revised_since_publication:
-        tags.append(html.Span("Revised since publication", className="tag tag-revised"))
-    return tags
-
-
-def measure_tile(a: MeasureAssessment, context: TileContext) -> html.Article:
-    """One measure as at the point: value, rating, target, direction, trend; opens the measure."""
-    measure = a.figures.item.measure
-    rating = a.rating
-    value = format_value(a.result.value if a.result else None, measure.unit)
-    period = f"Result for {a.result.period}" if a.result else "No result"
+def measure_tile(entry: MeasureEntry, href: str, provisional: bool = False) -> html.Article:
+    """One measure as at the point: value, rating, target, direction, trend, marks; opens the
+    measure."""
+    rating = entry.rating
     return html.Article(
         [
             html.H3(
-                dcc.Link(measure.title, href=context.href, className="tile-link stretched-link"),
+                dcc.Link(entry.title, href=href, className="tile-link stretched-link"),
                 className="tile-title",
             ),
-            html.P(
-                [html.Span(value, className="tile-value"), html.Span(period, className="period")],
-                className="tile-figure",
-            ),
+            html.P(figure_line(entry), className="tile-figure"),
             rating_badge(rating.status, rating.label),
-            html.P(["Target: ", a.target_text], className="tile-target"),
-            _direction(a.direction),
-            trend_image(measure.title, context.trend, a),
-            html.Div(_tags(a, context), className="tile-tags"),
+            html.P(["Target: ", entry.target.text], className="tile-target"),
+            direction_line(entry),
+            trend_image(entry),
+            html.Div(marks(entry, provisional), className="tile-tags"),
             html.P(["Why: ", rating.reason], className="tile-reason"),
         ],
         className=f"tile tile-{rating.status}",
@@ -170,29 +181,30 @@ def measure_tile(a: MeasureAssessment, context: TileContext) -> html.Article:
 
 
 def priority_sections(
-    priorities: Sequence[Priority],
-    tiles: Mapping[int, Sequence[html.Article]],
+    groups: Sequence[tuple[PriorityGroup, Sequence[html.Article]]],
     priority_href: Mapping[int, str],
 ) -> list[html.Section]:
-    """Tiles grouped under each priority's heading, in the partnership's order."""
+    """Tiles under each priority's heading in the partnership's order, then other measures."""
     return [
         html.Section(
             [
                 html.Div(
-                    [
-                        html.H2(f"{p.number}. {p.title}", className="h4"),
-                        dcc.Link(
-                            f"Priority {p.number} in detail",
-                            href=priority_href[p.number],
-                            className="priority-link",
-                        ),
-                    ],
+                    _group_heading(group, priority_href.get(group.number or 0)),
                     className="priority-heading",
                 ),
-                html.Div(tiles[p.number], className="tile-grid"),
+                html.Div(list(found), className="tile-grid"),
             ],
             className="priority-section",
         )
-        for p in priorities
-        if tiles.get(p.number)
+        for group, found in groups
+        if found
+    ]
+
+
+def _group_heading(group: PriorityGroup, href: str | None) -> list[Component]:
+    if group.number is None:
+        return [html.H2(group.title, className="h4")]
+    return [
+        html.H2(f"{group.number}. {group.title}", className="h4"),
+        dcc.Link(f"Priority {group.number} in detail", href=href or "", className="priority-link"),
     ]

@@ -1,7 +1,7 @@
 """The JSON API (INTERFACES.md section 5) on the sample data, SQLite and PostgreSQL alike.
 
-Anonymous requests are the public; the member audience is exercised on data_access.results
-directly in test_results_access.py, since that is where the one visibility rule lives.
+Anonymous requests are the public, reading published versions' public reports; a signed-in
+member reads the live report (tests/signing.py).
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from flask.testing import FlaskClient
 
 from data_access.imports import import_results
 from data_access.publications import publish
+from tests.signing import SOUTH_GLOS_MEMBER, sign_in
 
 SOUTH_GLOS = "/api/v1/partnerships/south-glos"
-RESULTS_KEYS = {"partnership", "period", "results"}
+HATE_CRIME = "HATE_CRIME_THIRD_PARTY_REPORTS_COUNT"
+WITHHELD_REASON = "Fewer than 5 cases: withheld to protect the people involved"
+RESULTS_KEYS = {"partnership", "period", "results", "publication"}
 POINT_KEYS = {"label", "start", "end", "published"}
 MEASURE_RESULT_KEYS = {
     "measure_code",
@@ -37,8 +40,36 @@ MEASURE_RESULT_KEYS = {
     "rating",
     "comparators",
     "direction",
+    "previous",
+    "design_effect",
+    "effective_base",
+    "suppressed",
+    "revised",
 }
-COMPARATOR_KEYS = {"area_code", "name", "value", "ci_low", "ci_high", "comparison"}
+MEMBER_RESULT_KEYS = MEASURE_RESULT_KEYS | {"changed_since_publication", "withheld_from_public"}
+COMPARATOR_KEYS = {
+    "area_code",
+    "name",
+    "value",
+    "ci_low",
+    "ci_high",
+    "comparison",
+    "source",
+    "illustrative",
+}
+PUBLICATION_KEYS = {"version", "latest_version", "published_at", "changed_since", "reconstructed"}
+MEASURE_KEYS = {
+    "code",
+    "title",
+    "priority",
+    "unit",
+    "polarity",
+    "rule",
+    "public",
+    "decimals",
+    "area",
+    "suppress_below",
+}
 
 
 def get_json(client: FlaskClient, path: str, **query: str) -> tuple[int, Any]:
@@ -98,9 +129,7 @@ def test_measures_for_the_public_have_the_contract_keys_and_leave_out_marac(
 ) -> None:
     status, body = get_json(client, f"{SOUTH_GLOS}/measures")
     assert status == 200
-    assert all(
-        set(m) == {"code", "title", "priority", "unit", "polarity", "rule", "public"} for m in body
-    )
+    assert all(set(m) == MEASURE_KEYS for m in body)
     codes = {m["code"] for m in body}
     assert "MARAC_REPEAT_VICTIMISATION_PCT" not in codes
     # the delivery plan's 21 less the one that is not public, plus the illustrative hate crime count
@@ -114,7 +143,52 @@ def test_measures_for_the_public_have_the_contract_keys_and_leave_out_marac(
         "polarity": "lower_is_better",
         "rule": "beat_comparators",
         "public": True,
+        "decimals": None,
+        "area": None,
+        "suppress_below": None,
     }
+
+
+def test_measures_give_the_disclosure_threshold_of_a_small_count(client: FlaskClient) -> None:
+    _, body = get_json(client, f"{SOUTH_GLOS}/measures")
+    hate = next(m for m in body if m["code"] == HATE_CRIME)
+    assert (hate["unit"], hate["suppress_below"], hate["public"]) == ("count", 5, True)
+
+
+# --- publications -------------------------------------------------------------------------------
+
+
+def test_publications_list_the_sample_versions_newest_first_without_names(
+    client: FlaskClient,
+) -> None:
+    status, body = get_json(client, f"{SOUTH_GLOS}/publications")
+    assert status == 200
+    assert [(p["period"]["label"], p["version"]) for p in body] == [
+        ("2018/19", 1),
+        ("2018/19 H1", 1),
+        ("2017/18", 1),
+    ]
+    assert body[1]["period"] == {"label": "2018/19 H1", "start": "2018-04-01", "end": "2018-09-30"}
+    for p in body:
+        assert set(p) == {
+            "period",
+            "version",
+            "published_at",
+            "published_by_role",
+            "withdrawn",
+            "withdrawn_reason",
+            "reconstructed",
+        }
+        assert p["published_by_role"] == "cli"
+        assert (p["withdrawn"], p["withdrawn_reason"], p["reconstructed"]) == (False, None, False)
+        assert p["published_at"].endswith("Z")
+    assert "test-loader" not in str(body)  # who published is given by role only
+
+
+def test_publications_of_an_unknown_partnership_are_a_json_404(client: FlaskClient) -> None:
+    status, body = get_json(client, "/api/v1/partnerships/atlantis/publications")
+    assert status == 404
+    assert body == {"error": "No partnership 'atlantis'."}
 
 
 # --- results: shape and figures -----------------------------------------------------------------
@@ -122,7 +196,7 @@ def test_measures_for_the_public_have_the_contract_keys_and_leave_out_marac(
 
 def test_results_have_exactly_the_contract_shape(client: FlaskClient) -> None:
     body = results_at(client, "2017/18")
-    assert set(body) >= RESULTS_KEYS
+    assert set(body) == RESULTS_KEYS
     assert body["partnership"] == "south-glos"
     assert body["period"] == {
         "label": "2017/18",
@@ -130,8 +204,9 @@ def test_results_have_exactly_the_contract_shape(client: FlaskClient) -> None:
         "end": "2018-03-31",
         "published": True,
     }
+    assert set(body["publication"]) == PUBLICATION_KEYS
     for item in body["results"]:
-        assert set(item) >= MEASURE_RESULT_KEYS, item["measure_code"]
+        assert set(item) == MEASURE_RESULT_KEYS, item["measure_code"]
         assert set(item["rating"]) == {"status", "label", "reason"}
         assert item["rating"]["status"] in {"green", "amber", "red", "none", "no_data"}
         assert item["direction"] in {"improving", "worsening", "no_change", "not_compared"}
@@ -161,6 +236,54 @@ def test_total_crime_2017_18_is_green_with_unrounded_figures_and_statistics(
     assert all(c["ci_low"] < c["value"] < c["ci_high"] for c in crime["comparators"])
 
 
+def test_the_public_reads_the_latest_published_version_unchanged_since(
+    client: FlaskClient,
+) -> None:
+    body = results_at(client, "2018/19")
+    publication = body["publication"]
+    assert {k: publication[k] for k in PUBLICATION_KEYS - {"published_at"}} == {
+        "version": 1,
+        "latest_version": 1,
+        "changed_since": False,
+        "reconstructed": False,
+    }
+    assert publication["published_at"].endswith("Z")
+    assert all(item["revised"] is None for item in body["results"])
+
+
+def test_version_1_of_a_point_reads_the_same_as_the_latest_when_it_is_the_only_one(
+    client: FlaskClient,
+) -> None:
+    status, body = get_json(client, f"{SOUTH_GLOS}/results", period="2018/19", version="1")
+    assert status == 200
+    assert body == results_at(client, "2018/19")
+
+
+def test_previous_names_the_result_direction_of_travel_compares_with(
+    client: FlaskClient,
+) -> None:
+    found = by_code(results_at(client, "2018/19"))
+    assert found["CRIME_TOTAL_RATE"]["previous"] == {"period": "2017/18", "value": 61.2}
+    assert found["IMD_LSOAS_WORST20_COUNT"]["previous"] is None
+
+
+def test_a_small_count_is_withheld_from_the_public_with_its_reason(client: FlaskClient) -> None:
+    hate = by_code(results_at(client, "2018/19"))[HATE_CRIME]  # 3 reports, below 5
+    assert hate["suppressed"] is True
+    assert hate["result_period"] == "2018/19"
+    assert [hate[k] for k in ("value", "numerator", "denominator", "ci_low", "ci_high")] == [
+        None
+    ] * 5
+    assert hate["previous"] is None
+    assert hate["rating"] == {"status": "no_data", "label": "No data", "reason": WITHHELD_REASON}
+    assert hate["direction"] == "not_compared"
+
+
+def test_a_count_at_or_above_its_threshold_is_shown(client: FlaskClient) -> None:
+    hate = by_code(results_at(client, "2017/18"))[HATE_CRIME]  # 9 reports
+    assert (hate["value"], hate["suppressed"], hate["illustrative"]) == (9, False, True)
+
+
 def test_a_result_without_a_sample_size_has_null_interval(client: FlaskClient) -> None:
     volunteers = by_code(results_at(client, "2018/19"))["VCSE_VOLUNTEERS_COUNT"]
     assert volunteers["value"] == 14650
@@ -182,6 +305,8 @@ def test_a_comparator_without_a_figure_is_listed_with_null_value_and_not_compare
         "ci_low": None,
         "ci_high": None,
         "comparison": "not_compared",
+        "source": None,
+        "illustrative": False,
     }
     # Avon and Somerset's 6.9 has no counts: a value, but no interval to compare the Fingertips way
     avon = comparators["Avon and Somerset"]
@@ -273,6 +398,10 @@ def test_each_measure_shows_its_latest_result_on_or_before_the_point(client: Fla
         ("period=2017/18&period=2018/19", "period"),
         ("period=", "period"),
         ("period=%20%20", "period"),
+        ("version=abc", "version"),
+        ("version=0", "version"),
+        ("version=-1", "version"),
+        ("version=1.5", "version"),
     ],
 )
 def test_a_bad_parameter_answers_400_naming_it(client: FlaskClient, query: str, named: str) -> None:
@@ -282,7 +411,17 @@ def test_a_bad_parameter_answers_400_naming_it(client: FlaskClient, query: str, 
     assert response.get_json()["error"].startswith(f"{named}:")
 
 
-@pytest.mark.parametrize("path", ["/partnerships", f"{SOUTH_GLOS}/periods", "/results.json"])
+def test_a_version_that_was_never_published_is_a_json_404(client: FlaskClient) -> None:
+    status, body = get_json(client, f"{SOUTH_GLOS}/results", period="2018/19", version="99")
+    assert status == 404
+    assert set(body) == {"error"}
+    assert "version 99" in body["error"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/partnerships", f"{SOUTH_GLOS}/periods", f"{SOUTH_GLOS}/publications", "/results.json"],
+)
 def test_endpoints_refuse_parameters_they_do_not_take(client: FlaskClient, path: str) -> None:
     url = path if path.startswith("/api") else f"/api/v1{path}"
     response = client.get(url, query_string={"sort": "name"})
@@ -290,7 +429,7 @@ def test_endpoints_refuse_parameters_they_do_not_take(client: FlaskClient, path:
     assert response.get_json()["error"].startswith("sort: unknown parameter")
 
 
-@pytest.mark.parametrize("endpoint", ["periods", "measures", "results"])
+@pytest.mark.parametrize("endpoint", ["periods", "measures", "results", "publications"])
 def test_an_unknown_partnership_is_a_json_404(client: FlaskClient, endpoint: str) -> None:
     status, body = get_json(client, f"/api/v1/partnerships/atlantis/{endpoint}")
     assert status == 404
@@ -322,6 +461,7 @@ def test_the_api_is_read_only(client: FlaskClient) -> None:
         "/api/v1/partnerships",
         f"{SOUTH_GLOS}/periods",
         f"{SOUTH_GLOS}/measures",
+        f"{SOUTH_GLOS}/publications",
         f"{SOUTH_GLOS}/results",
         "/api/v1/results.json",
     ],
@@ -351,6 +491,7 @@ def test_a_weighted_percentage_with_only_its_base_has_an_interval_but_null_numer
     _load_sample_with(
         "VICTIM_SATISFACTION_PCT,12m to 2018-09,E06000025,74.6,,800,weighted,Survey\n"
     )
+    publish("south-glos", "2018/19 H1", "test-editor")
     body = results_at(server.test_client(), "2018/19 H1")
     satisfaction = by_code(body)["VICTIM_SATISFACTION_PCT"]
     assert satisfaction["result_period"] == "12m to 2018-09"
@@ -385,3 +526,100 @@ def test_a_measure_s_own_max_age_years_lets_an_older_result_be_used(
     # sets max_age_years = 5 (seed_data/config.toml); the three-year rule: test_periods.py
     imd = by_code(results_at(client, "2018/19"))["IMD_LSOAS_WORST20_COUNT"]
     assert (imd["value"], imd["result_period"]) == (5.0, "2015")
+
+
+def test_a_republished_point_marks_the_revised_figure_and_keeps_version_1_readable(
+    empty_db: str, server: Flask
+) -> None:
+    client = server.test_client()
+    _load_sample_with("")
+    before = by_code(results_at(client, "2018/19 H1"))["VICTIM_SATISFACTION_PCT"]
+    import_results(
+        "late.csv",
+        b"measure_code,period,area_code,value,numerator,denominator,note,source\n"
+        b"VICTIM_SATISFACTION_PCT,12m to 2018-09,E06000025,74.6,,800,weighted,Survey\n",
+        "test-loader",
+    )
+    assert by_code(results_at(client, "2018/19 H1"))["VICTIM_SATISFACTION_PCT"] == before
+    _, number = publish("south-glos", "2018/19 H1", "test-editor")
+    assert number == 2
+    body = results_at(client, "2018/19 H1")
+    assert {k: body["publication"][k] for k in ("version", "latest_version")} == {
+        "version": 2,
+        "latest_version": 2,
+    }
+    satisfaction = by_code(body)["VICTIM_SATISFACTION_PCT"]
+    assert satisfaction["value"] == 74.6
+    revised = satisfaction["revised"]
+    assert (revised["was"], revised["was_rating"], revised["version"]) == (
+        before["value"],
+        before["rating"]["status"],
+        1,
+    )
+    status, first = get_json(client, f"{SOUTH_GLOS}/results", period="2018/19 H1", version="1")
+    assert status == 200
+    assert first["publication"]["version"] == 1
+    assert first["publication"]["latest_version"] == 2
+    assert by_code(first)["VICTIM_SATISFACTION_PCT"] == before
+
+
+# --- members: the live report -------------------------------------------------------------------
+
+
+def _member(server: Flask) -> FlaskClient:
+    client = server.test_client()
+    sign_in(client, SOUTH_GLOS_MEMBER)
+    return client
+
+
+def test_a_member_reads_the_live_report_privately_with_its_marks(
+    users_db: str, server: Flask
+) -> None:
+    response = _member(server).get(f"{SOUTH_GLOS}/results", query_string={"period": "2018/19"})
+    assert response.status_code == 200
+    assert "private" in response.headers["Cache-Control"]
+    body = response.get_json()
+    assert body["publication"]["version"] == 1
+    assert body["publication"]["changed_since"] is False
+    for item in body["results"]:
+        assert set(item) == MEMBER_RESULT_KEYS, item["measure_code"]
+        assert item["changed_since_publication"] is None
+    found = by_code(body)
+    assert "MARAC_REPEAT_VICTIMISATION_PCT" in found
+    hate = found[HATE_CRIME]
+    assert (hate["value"], hate["suppressed"], hate["withheld_from_public"]) == (3, False, True)
+    assert found["CRIME_TOTAL_RATE"]["withheld_from_public"] is False
+
+
+def test_a_member_sees_a_provisional_point_with_no_publication(
+    users_db: str, server: Flask
+) -> None:
+    response = _member(server).get(f"{SOUTH_GLOS}/results", query_string={"period": "2019/20 H1"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["period"]["published"] is False
+    assert body["publication"] is None
+    assert by_code(body)[HATE_CRIME]["value"] == 6
+
+
+def test_a_member_sees_a_correction_as_changed_since_publication(
+    users_db: str, server: Flask
+) -> None:
+    import_results(
+        "correction.csv",
+        b"measure_code,period,area_code,value,numerator,denominator,note,source\n"
+        b"CRIME_TOTAL_RATE,2018/19,E06000025,70.0,,,corrected,Police\n",
+        "test-loader",
+    )
+    public = by_code(results_at(server.test_client(), "2018/19"))["CRIME_TOTAL_RATE"]
+    assert public["value"] == 61.5  # the public sees it once it is published again
+    assert "changed_since_publication" not in public
+    member = _member(server)
+    body = member.get(f"{SOUTH_GLOS}/results", query_string={"period": "2018/19"}).get_json()
+    assert body["publication"]["changed_since"] is True
+    crime = by_code(body)["CRIME_TOTAL_RATE"]
+    assert crime["value"] == 70.0
+    assert crime["changed_since_publication"] == {
+        "published_value": 61.5,
+        "published_rating": "green",
+    }

@@ -1,6 +1,9 @@
-"""The view callbacks called as plain functions on the sample data, as the public sees it."""
+"""The view callbacks called as plain functions on the sample data, as the public (and, where
+said, a member) sees them."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from dash import dcc, html
@@ -9,68 +12,142 @@ from flask import Flask
 
 from callbacks import county, measure, overview, priority
 from dashboard.audience import Audience
-from layouts import ids, pages
+from dashboard.wording import ILLUSTRATIVE, ILLUSTRATIVE_NOTE, NOT_PUBLIC, WITHHELD
+from layouts import county_page, ids, pages
 from tests.dash_text import find, text
 
 NOT_FOUND = text(pages.not_found_panel())
+MARAC = "Repeat victimisation rate following a Multi-Agency Risk Assessment Conference (MARAC)"
+HATE_CRIME = "Hate crimes reported to the partnership's third-party reporting centres"
+SOUTH_GLOS_MEMBER = Audience(frozenset({"south-glos"}))
 
 
 @pytest.fixture
-def request_context(server: Flask, sample_db: str):
+def request_context(server: Flask, sample_db: str) -> Iterator[None]:
     with server.test_request_context():
         yield
+
+
+@pytest.fixture
+def as_member(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every view as a member of South Gloucestershire sees it."""
+    for module in (overview, priority, measure, county):
+        monkeypatch.setattr(module, "current_audience", lambda: SOUTH_GLOS_MEMBER)
 
 
 def _state(**values: str | None) -> dict[str, str | None]:
     return values
 
 
+def _tile(tiles: object, title: str) -> html.Article:
+    found = [t for t in find(tiles, html.Article) if find(t, dcc.Link)[0].children == title]
+    assert len(found) == 1, f"no single tile for {title}"
+    return found[0]
+
+
+def _value(tile: html.Article) -> str:
+    return find(tile, html.Span, className="tile-value")[0].children
+
+
 # --- overview -----------------------------------------------------------------------------------
 
 
 def test_overview_opens_the_latest_published_point_with_counts_and_tiles(request_context) -> None:
-    header, hidden, partnerships, periods, priorities, counts, tiles, *values, shown = (
-        overview.show_overview(_state(slug="south-glos", period=None, priority=None))
-    )
-    assert hidden is False
-    assert "As at 2018/19 (31 March 2019)" in text(header)
-    assert [o["value"] for o in periods] == ["2018/19", "2018/19 H1", "2017/18"]
-    assert partnerships[0]["value"] == "south-glos"
-    assert priorities[0]["label"] == "All priorities"
-    words = text(counts)
+    shown = overview.show_overview(_state(slug="south-glos", period=None, priority=None))
+    assert shown.controls_hidden is False
+    assert "As at 2018/19 (31 March 2019)" in text(shown.header)
+    assert [o["value"] for o in shown.period_options] == ["2018/19", "2018/19 H1", "2017/18"]
+    assert shown.partnership_options[0]["value"] == "south-glos"
+    assert shown.priority_options[0]["label"] == "All priorities"
+    words = text(shown.counts)
     assert "2 On target" in words and "1 Close" in words and "0 Off target" in words
-    assert "Total recorded crime per 1,000 population" in text(tiles)
-    assert values == ["south-glos", "2018/19", "all"]
-    assert shown == {"slug": "south-glos", "period": "2018/19", "priority": "all"}
+    assert "Total recorded crime per 1,000 population" in text(shown.tiles)
+    assert (shown.partnership, shown.period, shown.priority) == ("south-glos", "2018/19", "all")
+    assert shown.shown == {"slug": "south-glos", "period": "2018/19", "priority": "all"}
+
+
+def test_a_published_point_says_when_it_was_published_and_which_version(request_context) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19"))
+    words = text(shown.header)
+    assert "Published " in words and "(version 1)" in words
+    assert "Provisional" not in words and "Version 1, published" not in words
 
 
 def test_the_overview_offers_the_iframe_code_for_its_public_summary(request_context) -> None:
-    header, *_ = overview.show_overview(_state(slug="gloucester", period=None, priority=None))
-    words = text(header)
+    shown = overview.show_overview(_state(slug="gloucester", period=None, priority=None))
+    words = text(shown.header)
     assert "Embed this summary on your website" in words
     assert '<iframe src="http://localhost/embed/gloucester"' in words
 
 
 def test_the_root_address_opens_the_first_partnership(request_context) -> None:
-    header, *_ = overview.show_overview(_state(slug=None, period=None, priority=None))
-    assert "South Gloucestershire" in text(header)
+    shown = overview.show_overview(_state(slug=None, period=None, priority=None))
+    assert "South Gloucestershire" in text(shown.header)
 
 
 def test_a_priority_filter_keeps_only_that_priority(request_context) -> None:
-    *_, tiles, _slug, _period, chosen, _shown = overview.show_overview(
-        _state(slug="south-glos", period="2018/19", priority="3")
-    )
-    headings = [h.children for h in find(tiles, html.H2)]
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19", priority="3"))
+    headings = [h.children for h in find(shown.tiles, html.H2)]
     assert headings == ["3. Working together effectively"]
-    assert chosen == "3"
+    assert shown.priority == "3"
+    assert "0 Off target" in text(shown.counts) and "1 Not rated" in text(shown.counts)
 
 
 def test_tiles_link_to_their_measure_at_the_chosen_point(request_context) -> None:
-    *_, tiles, _a, _b, _c, _d = overview.show_overview(
-        _state(slug="south-glos", period="2018/19 H1", priority=None)
-    )
-    hrefs = {link.href for link in find(tiles, dcc.Link)}
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19 H1", priority=None))
+    hrefs = {link.href for link in find(shown.tiles, dcc.Link)}
     assert "/p/south-glos/measure/CRIME_TOTAL_RATE?period=2018%2F19+H1" in hrefs
+
+
+def test_a_gloucester_tile_says_up_or_down_where_no_significance_test_is_possible(
+    request_context,
+) -> None:
+    shown = overview.show_overview(_state(slug="gloucester", period="2019"))
+    words = text(_tile(shown.tiles, "Life expectancy at birth: males"))
+    assert "Up from 77.9 years in 2018" in words
+    assert "Improving" not in words and "No figure a year earlier" not in words
+
+
+def test_the_public_sees_a_small_count_withheld_with_its_reason_and_no_figure(
+    request_context,
+) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19"))
+    tile = _tile(shown.tiles, HATE_CRIME)
+    words = text(tile)
+    assert _value(tile) == "no figure"
+    assert "Fewer than 5 cases: withheld to protect the people involved" in words
+    assert "No data" in words
+    assert WITHHELD not in words  # a members' mark
+
+
+def test_a_member_sees_the_small_count_marked_withheld_from_public_outputs(
+    request_context, as_member: None
+) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19"))
+    tile = _tile(shown.tiles, HATE_CRIME)
+    assert _value(tile) == "3"
+    assert WITHHELD in text(tile) and "Fewer than 5 cases" not in text(tile)
+
+
+def test_a_members_tile_for_a_measure_that_is_not_public_says_so(
+    request_context, as_member: None
+) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period=None))
+    assert NOT_PUBLIC in text(_tile(shown.tiles, MARAC))
+    assert NOT_PUBLIC not in text(_tile(shown.tiles, "Total recorded crime per 1,000 population"))
+
+
+def test_the_public_never_sees_the_measure_that_is_not_public(request_context) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period=None))
+    assert MARAC not in text(shown.tiles) and NOT_PUBLIC not in text(shown.tiles)
+
+
+def test_an_overview_opened_at_a_version_says_so_and_its_links_keep_it(request_context) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period="2018/19", version="1"))
+    assert "Version 1, published " in text(shown.header)
+    hrefs = {link.href for link in find(shown.tiles, dcc.Link)}
+    assert "/p/south-glos/measure/CRIME_TOTAL_RATE?period=2018%2F19&version=1" in hrefs
+    assert "/p/south-glos/priority/2?period=2018%2F19&version=1" in hrefs
 
 
 @pytest.mark.parametrize(
@@ -82,25 +159,23 @@ def test_tiles_link_to_their_measure_at_the_chosen_point(request_context) -> Non
         _state(slug="south-glos", period="2019/20 Q5", priority=None),  # not a period
         _state(slug="south-glos", period=None, priority="9"),
         _state(slug="south-glos", period=None, priority="two"),
+        _state(slug="south-glos", period="2018/19", version="2"),  # no such version
+        _state(slug="south-glos", period="2018/19", version="latest"),
+        _state(slug="south-glos", period="2018/19", version="0"),
     ],
 )
 def test_anything_unknown_or_unpublished_gets_the_same_not_found_page(
     request_context, state: dict
 ) -> None:
-    header, hidden, *_ = overview.show_overview(state)
-    assert text(header) == NOT_FOUND
-    assert hidden is True
+    shown = overview.show_overview(state)
+    assert text(shown.header) == NOT_FOUND
+    assert shown.controls_hidden is True
 
 
-def test_a_member_sees_a_provisional_point_marked_as_such(
-    request_context, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    member = Audience(frozenset({"south-glos"}))
-    monkeypatch.setattr(overview, "current_audience", lambda: member)
-    header, *_rest = overview.show_overview(
-        _state(slug="south-glos", period="12m to 2019-09", priority=None)
-    )
-    assert "Provisional — not yet published" in text(header)
+def test_a_member_sees_a_provisional_point_marked_as_such(request_context, as_member: None) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period="12m to 2019-09"))
+    assert "Provisional — not yet published" in text(shown.header)
+    assert "Provisional — not yet published" in text(_tile(shown.tiles, MARAC))
 
 
 def test_pickers_write_only_real_choices_to_the_url() -> None:
@@ -122,26 +197,67 @@ def test_pickers_write_only_real_choices_to_the_url() -> None:
     )
 
 
+def test_a_version_stays_with_its_point_when_the_priority_changes_but_not_the_point() -> None:
+    shown = {"slug": "south-glos", "period": "2018/19", "priority": "all"}
+    state = {"slug": "south-glos", "period": "2018/19", "priority": None, "version": "1"}
+    here = "/p/south-glos"
+    assert (
+        overview.choose("south-glos", "2018/19", "2", shown, state, here, "")
+        == "/p/south-glos?period=2018%2F19&priority=2&version=1"
+    )
+    assert (
+        overview.choose("south-glos", "2017/18", "all", shown, state, here, "")
+        == "/p/south-glos?period=2017%2F18"
+    )
+
+
 # --- measure ------------------------------------------------------------------------------------
 
 
 def test_the_measure_page_shows_history_commentary_definition_and_data(request_context) -> None:
-    header, hidden, _periods, body, download_hidden, value, shown = measure.show_measure(
-        _state(slug="south-glos", code="CRIME_TOTAL_RATE", period=None)
-    )
-    assert hidden is False and download_hidden is False and value == shown == "2018/19"
-    assert "Total recorded crime per 1,000 population" in text(header)
-    words = text(body)
+    shown = measure.show_measure(_state(slug="south-glos", code="CRIME_TOTAL_RATE", period=None))
+    assert shown.controls_hidden is False and shown.download_hidden is False
+    assert shown.period == shown.shown == "2018/19"
+    assert "Total recorded crime per 1,000 population" in text(shown.header)
+    assert "61.5 per 1,000" in text(shown.header) and "On target" in text(shown.header)
+    words = text(shown.body)
     assert "Show data as a table" in words
     assert "Recorded crime is lower than in 2017/18" in words  # commentary for 12m to 2018-09
     assert "Lower is better" in words and "Rate per 1,000 population" in words
-    assert find(body, html.Figure) and find(body, html.Figcaption)
-    assert "South Gloucestershire: 3 results" in text(find(body, html.Figcaption))
+    assert find(shown.body, html.Figure) and find(shown.body, html.Figcaption)
+    assert "South Gloucestershire: 3 results" in text(find(shown.body, html.Figcaption))
 
 
-def test_a_non_public_or_unknown_measure_is_not_found(request_context) -> None:
-    header, hidden, *_ = measure.show_measure(_state(slug="south-glos", code="NOPE", period=None))
-    assert text(header) == NOT_FOUND and hidden is True
+def test_the_public_measure_page_withholds_a_small_count_everywhere(request_context) -> None:
+    shown = measure.show_measure(
+        _state(slug="south-glos", code="HATE_CRIME_THIRD_PARTY_REPORTS_COUNT", period="2018/19")
+    )
+    assert "Fewer than 5 cases: withheld to protect the people involved" in text(shown.header)
+    history = text(find(shown.body, html.Figcaption))
+    assert history == "South Gloucestershire: one result, 9 in 2017/18."
+    assert "Public outputs withhold figures from fewer than 5 cases" in text(shown.body)
+
+
+def test_a_measure_page_opened_at_a_version_says_so(request_context) -> None:
+    shown = measure.show_measure(
+        _state(slug="south-glos", code="CRIME_TOTAL_RATE", period="2018/19", version="1")
+    )
+    assert "Version 1, published " in text(shown.header)
+    hrefs = {link.href for link in find(shown.header, dcc.Link)}
+    assert "/p/south-glos/priority/2?period=2018%2F19&version=1" in hrefs
+
+
+@pytest.mark.parametrize("code", ["NOPE", "MARAC_REPEAT_VICTIMISATION_PCT"])
+def test_a_non_public_or_unknown_measure_is_not_found(request_context, code: str) -> None:
+    shown = measure.show_measure(_state(slug="south-glos", code=code, period=None))
+    assert text(shown.header) == NOT_FOUND and shown.controls_hidden is True
+
+
+def test_a_member_opens_the_measure_that_is_not_public(request_context, as_member: None) -> None:
+    shown = measure.show_measure(
+        _state(slug="south-glos", code="MARAC_REPEAT_VICTIMISATION_PCT", period=None)
+    )
+    assert MARAC in text(shown.header) and NOT_PUBLIC in text(shown.header)
 
 
 def test_the_csv_download_neutralises_formulas_and_names_the_point(request_context) -> None:
@@ -154,64 +270,105 @@ def test_the_csv_download_neutralises_formulas_and_names_the_point(request_conte
         measure.measure_csv(1, _state(slug="south-glos", code="CRIME_TOTAL_RATE", period="2019/20"))
 
 
+def test_the_public_csv_withholds_the_small_count_as_the_page_does(request_context) -> None:
+    sent = measure.measure_csv(
+        1,
+        _state(
+            slug="south-glos",
+            code="HATE_CRIME_THIRD_PARTY_REPORTS_COUNT",
+            period="2018/19",
+            version="1",
+        ),
+    )
+    assert (
+        sent["filename"] == "south-glos-HATE_CRIME_THIRD_PARTY_REPORTS_COUNT-2018-19-version-1.csv"
+    )
+    own = [line for line in sent["content"].splitlines() if ",South Gloucestershire," in line]
+    assert own[0].startswith("2017/18,South Gloucestershire,9")
+    assert own[1].startswith("2018/19,South Gloucestershire,,")
+
+
 # --- priority -----------------------------------------------------------------------------------
 
 
 def test_the_priority_page_has_comparators_actions_and_funding(request_context) -> None:
-    header, _hidden, _periods, body, *_ = priority.show_priority(
-        _state(slug="south-glos", number="2", period=None)
-    )
-    assert "Priority 2: Strengthen and improve your local community" in text(header)
-    words = text(body)
+    shown = priority.show_priority(_state(slug="south-glos", number="2", period=None))
+    assert "Priority 2: Strengthen and improve your local community" in text(shown.header)
+    words = text(shown.body)
     assert "Avon and Somerset" in words and "Show data as a table" in words
+    assert "61.5 (60.6 to 62.4)" in words and "80.7 (80.3 to 81.1)" in words
     assert "Action plan" in words and "Funded projects" in words
     assert "£25,000" in words
 
 
-def test_achieved_action_items_stay_marked_achieved(request_context) -> None:
-    _h, _x, _p, body, *_ = priority.show_priority(
-        _state(slug="south-glos", number="1", period=None)
+def test_the_priority_page_marks_illustrative_figures(request_context) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number="2", period=None))
+    assert ILLUSTRATIVE_NOTE in text(shown.header)
+    rows = [r for r in find(shown.body, html.Tr) if "Total recorded crime" in text(r)]
+    assert rows and ILLUSTRATIVE in text(rows[0])
+
+
+def test_the_priority_page_withholds_the_small_count_from_the_public(request_context) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number="2", period="2018/19"))
+    rows = [r for r in find(shown.body, html.Tr) if HATE_CRIME in text(r)]
+    assert "Fewer than 5 cases" in text(rows[0])
+
+
+def test_a_priority_page_opened_at_a_version_says_so(request_context) -> None:
+    shown = priority.show_priority(
+        _state(slug="south-glos", number="2", period="2018/19", version="1")
     )
-    assert "Extend support for victims of Domestic Violence" in text(body)
+    assert "Version 1, published " in text(shown.header)
+
+
+def test_achieved_action_items_stay_marked_achieved(request_context) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number="1", period=None))
+    assert "Extend support for victims of Domestic Violence" in text(shown.body)
     achieved = [
-        s for s in find(body, html.Span) if "action-achieved" in getattr(s, "className", "")
+        s for s in find(shown.body, html.Span) if "action-achieved" in getattr(s, "className", "")
     ]
     assert achieved and "Achieved" in text(achieved)
 
 
-def test_an_unknown_priority_is_not_found(request_context) -> None:
-    header, hidden, *_ = priority.show_priority(_state(slug="south-glos", number="7", period=None))
-    assert text(header) == NOT_FOUND and hidden is True
+@pytest.mark.parametrize("number", ["7", None, "x"])
+def test_an_unknown_priority_is_not_found(request_context, number: str | None) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number=number, period=None))
+    assert text(shown.header) == NOT_FOUND and shown.controls_hidden is True
+
+
+def test_a_new_point_on_the_priority_page_leaves_the_version_behind() -> None:
+    state = {"slug": "south-glos", "number": "2", "period": "2018/19", "version": "1"}
+    new = priority.choose_period("2017/18", "2018/19", state, "/p/south-glos/priority/2", "")
+    assert new == "/p/south-glos/priority/2?period=2017%2F18"
 
 
 # --- county -------------------------------------------------------------------------------------
 
 
 def test_the_county_view_puts_every_partnership_side_by_side(request_context) -> None:
-    header, hidden, _periods, body, label, _shown = county.show_county(
-        _state(code="E10000013", period="2018")
-    )
-    assert hidden is False and label == "2018"
-    words = text(body)
+    shown = county.show_county(_state(code="E10000013", period="2018"))
+    assert shown.controls_hidden is False and shown.period == "2018"
+    words = text(shown.body)
     for name in ("Cheltenham", "Cotswold", "Forest of Dean", "Gloucester", "Stroud", "Tewkesbury"):
         assert name in words
-    assert "Gloucestershire" in text(header)
+    assert "Gloucestershire" in text(shown.header)
+    assert "81.5 per 1,000" in words  # Gloucester's total crime in 2018
 
 
 def test_a_partnership_that_has_not_published_the_point_says_so(request_context) -> None:
-    *_, body, _label, _shown = county.show_county(_state(code="E10000013", period="2019"))
-    assert county.NOT_PUBLISHED in text(body)
+    shown = county.show_county(_state(code="E10000013", period="2019"))
+    assert county_page.NOT_PUBLISHED in text(shown.body)
 
 
 def test_the_force_area_reaches_partnerships_through_the_county(request_context) -> None:
-    *_, body, _label, _shown = county.show_county(_state(code="E23000037", period="2018"))
-    assert "Tewkesbury" in text(body)
+    shown = county.show_county(_state(code="E23000037", period="2018"))
+    assert "Tewkesbury" in text(shown.body)
 
 
 @pytest.mark.parametrize("code", ["E99999999", "K04000001x"])
 def test_an_unknown_area_is_not_found(request_context, code: str) -> None:
-    header, hidden, *_ = county.show_county(_state(code=code, period=None))
-    assert text(header) == NOT_FOUND and hidden is True
+    shown = county.show_county(_state(code=code, period=None))
+    assert text(shown.header) == NOT_FOUND and shown.controls_hidden is True
 
 
 def test_the_page_ids_are_unique() -> None:
@@ -220,6 +377,6 @@ def test_the_page_ids_are_unique() -> None:
 
 
 def test_the_county_view_opens_the_point_most_partnerships_have_published(request_context) -> None:
-    *_, body, label, _shown = county.show_county(_state(code="E10000013", period=None))
-    assert label == "2018"
-    assert county.NOT_PUBLISHED not in text(body)
+    shown = county.show_county(_state(code="E10000013", period=None))
+    assert shown.period == "2018"
+    assert county_page.NOT_PUBLISHED not in text(shown.body)

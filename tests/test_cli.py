@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
 from data_access import db
-from data_access.tables import AuditRow, PublicationRow, ResultRow
+from data_access.tables import AuditRow, PublicationRow, PublicationVersionRow, ResultRow
 
 HEADER = "measure_code,period,area_code,value,numerator,denominator,note,source\n"
 
@@ -27,7 +29,7 @@ def _load_sample(runner: FlaskCliRunner) -> None:
 def test_init_db_is_safe_to_run_again(runner: FlaskCliRunner, empty_db: str) -> None:
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert "already at the latest revision (0002)" in result.output
+    assert "already at the latest revision (0003)" in result.output
 
 
 def test_commands_refuse_an_unmigrated_database_with_a_hint(
@@ -56,10 +58,10 @@ def test_load_sample_publishes_all_but_the_latest_half_year(
     runner: FlaskCliRunner, empty_db: str
 ) -> None:
     _load_sample(runner)
-    from data_access.publications import published_points
+    from data_access.publications import publications
 
-    labels = [p.period.label for p in published_points("south-glos")]
-    assert labels == ["2018/19", "2018/19 H1", "2017/18"]
+    found = [(p.period.label, p.version) for p in publications("south-glos")]
+    assert found == [("2018/19", 1), ("2018/19 H1", 1), ("2017/18", 1)]
 
 
 def test_import_results_loads_a_good_file(
@@ -118,11 +120,14 @@ def test_publish_reports_new_then_already_published(runner: FlaskCliRunner, empt
     _load_sample(runner)
     first = runner.invoke(args=["publish", "south-glos", "2019/20 H1"])
     assert first.exit_code == 0
-    assert first.output.strip() == "Published 2019/20 H1 (as at 30 September 2019) for south-glos."
-    again = runner.invoke(args=["publish", "south-glos", "12m to 2019-09"])
+    assert first.output.strip() == (
+        "Published 2019/20 H1 (as at 30 September 2019) for south-glos: version 1."
+    )
+    again = runner.invoke(args=["publish", "south-glos", "12m to 2019-09"])  # the same point
     assert again.exit_code == 0
-    assert "was already published" in again.output
+    assert "nothing differs from the latest published version" in again.output
     assert _count(PublicationRow) == 11
+    assert _count(PublicationVersionRow) == 11
 
 
 def test_publish_refuses_unknown_partnership_bad_label_and_future_points(
@@ -173,6 +178,21 @@ def test_export_results_refuses_an_unknown_partnership(
     result = runner.invoke(args=["export-results", "--partnership", "nowhere"])
     assert result.exit_code == 1
     assert "No partnership 'nowhere'" in result.output
+
+
+def test_export_results_withholds_a_small_count_as_the_public_sees_it(
+    runner: FlaskCliRunner, empty_db: str
+) -> None:
+    _load_sample(runner)
+    result = runner.invoke(
+        args=["export-results", "--partnership", "south-glos", "--period", "2018/19"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    hate = next(r for r in rows if r["measure_code"] == "HATE_CRIME_THIRD_PARTY_REPORTS_COUNT")
+    assert [hate[k] for k in ("value", "numerator", "denominator", "ci_low", "ci_high")] == [""] * 5
+    assert (hate["suppressed"], hate["rating_status"]) == ("True", "no_data")
+    assert f"Exported {len(rows)} rows." in result.stderr
 
 
 def test_load_config_creates_then_reports_nothing_changed(

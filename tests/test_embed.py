@@ -59,6 +59,52 @@ def test_the_embed_has_no_script_and_a_small_stylesheet_of_its_own(client: Flask
     assert len(stylesheet.data) < 8_000
 
 
+def _tile(page: str, title: str) -> str:
+    tiles = re.findall(r'<li class="tile tile-\w+">(.*?)</li>', page, re.S)
+    return next(t for t in tiles if f"<h3>{title}</h3>" in t)
+
+
+HATE_CRIME_TITLE = "Hate crimes reported to the partnership&#39;s third-party reporting centres"
+
+
+def test_a_withheld_small_count_shows_why_and_no_figure(client: FlaskClient) -> None:
+    hate = _tile(_page(client), HATE_CRIME_TITLE)  # 3 reports in 2018/19, below 5
+    assert "Fewer than 5 cases: withheld to protect the people involved" in hate
+    assert '<p class="value">no figure <span class="period">in 2018/19</span></p>' in hate
+    assert 'class="rating-label">No data<' in hate
+    assert "Illustrative sample data" in hate
+
+
+def test_a_count_at_its_threshold_is_shown_at_an_older_point(client: FlaskClient) -> None:
+    hate = _tile(_page(client, "/embed/south-glos?period=2017/18"), HATE_CRIME_TITLE)
+    assert '<p class="value">9 <span class="period">in 2017/18</span></p>' in hate
+
+
+def test_the_direction_names_the_figure_a_year_earlier(client: FlaskClient) -> None:
+    crime = _tile(_page(client), "Total recorded crime per 1,000 population")
+    assert re.search(r"(up|down) from 61\.2 per 1,000 in 2017/18", crime)
+
+
+def test_the_counts_add_up_to_the_tiles(client: FlaskClient) -> None:
+    page = _page(client)
+    counts = re.findall(r'<li class="count rating-\w+">(\d+) ', page)
+    assert len(counts) == 5
+    assert sum(int(n) for n in counts) == len(re.findall(r'<li class="tile ', page)) == 21
+
+
+def test_a_published_version_can_be_chosen_and_is_named(client: FlaskClient) -> None:
+    page = _page(client, "/embed/south-glos?period=2018/19&version=1")
+    assert "Version 1, published on " in page
+    assert 'href="/p/south-glos?period=2018%2F19&amp;version=1"' in page
+
+
+def test_a_bad_or_unknown_version_is_not_found(client: FlaskClient) -> None:
+    for version in ("abc", "0", "99"):
+        response = client.get(f"/embed/south-glos?version={version}")
+        assert response.status_code == 404, version
+        assert "Not found" in response.get_data(as_text=True)
+
+
 def test_an_older_published_point_can_be_chosen(client: FlaskClient) -> None:
     assert "31 March 2018" in _page(client, "/embed/south-glos?period=2017/18")
 

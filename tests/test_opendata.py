@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from data_access.imports import import_results
+from data_access.publications import publish
 from data_access.sample import load_sample
 
 REQUIRED_COLUMNS = {
@@ -33,6 +34,8 @@ REQUIRED_COLUMNS = {
     "source",
 }
 SOUTH_GLOS_AREA = "E06000025"
+HATE_CRIME = "HATE_CRIME_THIRD_PARTY_REPORTS_COUNT"
+NUMBERS = ("value", "numerator", "denominator", "ci_low", "ci_high")
 GLOUCESTER_AREA = "E07000081"
 HEADER = "measure_code,period,area_code,value,numerator,denominator,note,source\n"
 
@@ -183,6 +186,7 @@ def test_a_note_that_looks_like_a_formula_is_prefixed_with_an_apostrophe(
     load_sample("test-loader")
     line = f'{code},{period},{SOUTH_GLOS_AREA},50,,,"{note.replace(chr(34), chr(34) * 2)}",Test'
     import_results("formula.csv", (HEADER + line + "\n").encode(), "test-loader")
+    publish("south-glos", period, "test-editor")  # the open data holds published results only
     client = server.test_client()
     csv_row = next(r for r in csv_rows(client, period=period) if r["measure_code"] == code)
     assert csv_row["note"] == "'" + note
@@ -194,7 +198,89 @@ def test_a_source_that_looks_like_a_formula_is_prefixed_too(empty_db: str, serve
     load_sample("test-loader")
     line = f"VCSE_VOLUNTEERS_COUNT,2016/17,{SOUTH_GLOS_AREA},50,,,plain,=cmd|' /C calc'!A0"
     import_results("formula.csv", (HEADER + line + "\n").encode(), "test-loader")
+    publish("south-glos", "2016/17", "test-editor")
     rows = csv_rows(server.test_client(), period="2016/17", partnership="south-glos")
     row = next(r for r in rows if r["measure_code"] == "VCSE_VOLUNTEERS_COUNT")
     assert row["source"].startswith("'=")
     assert row["note"] == "plain"
+
+
+# --- disclosure control -------------------------------------------------------------------------
+
+
+def test_a_withheld_small_count_has_empty_numbers_in_the_csv(client: FlaskClient) -> None:
+    rows = csv_rows(client, partnership="south-glos", period="2018/19")
+    hate = next(r for r in rows if r["measure_code"] == HATE_CRIME)  # 3 reports, below 5
+    assert [hate[k] for k in NUMBERS] == [""] * 5
+    assert (hate["suppressed"], hate["rating_status"]) == ("True", "no_data")
+
+
+def test_a_withheld_small_count_has_null_numbers_in_the_json(client: FlaskClient) -> None:
+    rows = json_rows(client, partnership="south-glos", period="2018/19")
+    hate = next(r for r in rows if r["measure_code"] == HATE_CRIME)
+    assert [hate[k] for k in NUMBERS] == [None] * 5
+    assert hate["suppressed"] is True
+    assert hate["note"] == ""  # a note may describe the withheld figure
+
+
+def test_a_small_count_at_or_above_its_threshold_is_in_the_open_data(
+    client: FlaskClient,
+) -> None:
+    rows = json_rows(client, partnership="south-glos", period="2017/18")
+    hate = next(r for r in rows if r["measure_code"] == HATE_CRIME)  # 9 reports
+    assert (hate["value"], hate["suppressed"], hate["illustrative"]) == (9, False, True)
+
+
+def test_each_row_names_the_version_that_states_it(client: FlaskClient) -> None:
+    rows = json_rows(client, partnership="south-glos", period="2017/18")
+    assert {r["version"] for r in rows} == {1}
+    assert all(r["published_at"] for r in rows)
+
+
+# --- served as a file ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/results.csv", "/api/v1/results.json"])
+def test_the_downloads_carry_a_quoted_etag_and_may_be_cached_publicly(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"') and len(etag) > 2
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/results.csv", "/api/v1/results.json"])
+def test_a_download_the_caller_already_has_answers_304_without_a_body(
+    client: FlaskClient, path: str
+) -> None:
+    etag = client.get(path).headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    stale = client.get(path, headers={"If-None-Match": '"not-this-one"'})
+    assert stale.status_code == 200
+    assert stale.data
+
+
+def test_publishing_again_gives_the_download_a_new_etag(empty_db: str, server: Flask) -> None:
+    load_sample("test-loader")
+    client = server.test_client()
+    before = client.get("/api/v1/results.csv").headers["ETag"]
+    line = f"CRIME_TOTAL_RATE,2018/19,{SOUTH_GLOS_AREA},70.0,,,corrected,Police"
+    import_results("late.csv", (HEADER + line + "\n").encode(), "test-loader")
+    assert client.get("/api/v1/results.csv").headers["ETag"] == before  # not yet published
+    publish("south-glos", "2018/19", "test-editor")
+    after = client.get("/api/v1/results.csv", headers={"If-None-Match": before})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before
+    crime = next(
+        r
+        for r in parse_csv(after.get_data(as_text=True))
+        if r["measure_code"] == "CRIME_TOTAL_RATE"
+        and r["period"] == "2018/19"
+        and r["area_code"] == SOUTH_GLOS_AREA
+    )
+    assert (crime["value"], crime["version"]) == ("70.0", "2")

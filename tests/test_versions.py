@@ -198,3 +198,11 @@ def test_another_partnerships_unpublished_figures_are_not_a_public_comparator(
         assert marker not in text
     south_glos = next(c for c in crime(body)["comparators"] if c["area_code"] == "E06000025")
     assert south_glos["value"] is None and south_glos["comparison"] == "not_compared"
+
+
+def test_a_member_sees_nothing_changed_when_nothing_was(server: Flask, users_db: str) -> None:
+    client = server.test_client()
+    sign_in(client, SOUTH_GLOS_MEMBER)
+    body = client.get(f"{RESULTS}?period=2018/19").get_json()
+    assert body["publication"]["changed_since"] is False
+    assert all(r["changed_since_publication"] is None for r in body["results"])

@@ -19,6 +19,8 @@ ROUTES = [
     "/p/gloucester/measure/CRIME_TOTAL_RATE",
     "/county/E10000013",
     "/p/south-glos?period=2019/20",
+    "/p/south-glos/priority/2?period=2018/19&version=1",
+    "/p/south-glos/measure/HATE_CRIME_THIRD_PARTY_REPORTS_COUNT?period=2018/19&version=1",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
