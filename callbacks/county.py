@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.pickers import UrlState, chosen_period, href_or_prevent, point_options
 from dashboard.audience import Audience
+from dashboard.model import Area, AreaKind, Partnership
 from dashboard.periods import PeriodLabelError, parse_period
 from dashboard.report import PartnershipReport
 from dashboard.reporting import ReportingPoint
@@ -32,6 +33,8 @@ class CountyOutputs(NamedTuple):
     period: Any
     shown: Any
 
+
+VIEW_KINDS = (AreaKind.COUNTY, AreaKind.POLICE_FORCE)
 
 OUTPUTS = CountyOutputs(
     Output(ids.COUNTY_HEADER, "children"),
@@ -77,29 +80,57 @@ def _report_or_none(slug: str, label: str, audience: Audience) -> PartnershipRep
         return None
 
 
-def _county(code: str, period: str | None) -> CountyOutputs:
-    audience = current_audience()
+class CountyView(NamedTuple):
+    """What a county address shows this audience: NotVisible when it shows nothing."""
+
+    area: Area
+    partnerships: list[Partnership]
+    points: list[ReportingPoint]
+    label: str
+    reports: dict[str, PartnershipReport | None]
+
+
+def read_county(state: UrlState, audience: Audience) -> CountyView:
+    """The county view the URL state names (code, period), as this audience may see it."""
+    code = state.get("code") or ""
     partnerships = partnerships_within(code)
     points, default = _points([p.slug for p in partnerships], audience)
-    label = _label(period, default, code)
+    label = _label(state.get("period"), default, code)
     reports = {p.slug: _report_or_none(p.slug, label, audience) for p in partnerships}
     if not any(reports.values()):
         raise NotVisible(f"No partnership in '{code}' has published '{label}'.")
-    area = areas()[code]
+    return CountyView(areas()[code], partnerships, points, label, reports)
+
+
+def county_views() -> list[tuple[Area, list[Partnership]]]:
+    """Every county and police force area with partnerships in it, by name."""
+    found = []
+    for area in sorted(areas().values(), key=lambda a: a.name):
+        if area.kind not in VIEW_KINDS:
+            continue
+        try:
+            found.append((area, partnerships_within(area.code)))
+        except NotVisible:
+            continue  # no partnership in it: no view
+    return found
+
+
+def _county(state: UrlState) -> CountyOutputs:
+    view = read_county(state, current_audience())
+    name, label = view.area.name, view.label
     return CountyOutputs(
-        header=county_page.header(area.name, label, parse_period(label).end, partnerships),
+        header=county_page.header(name, label, parse_period(label).end, view.partnerships),
         controls_hidden=False,
-        period_options=point_options(points),
-        body=county_page.table(area.name, partnerships, reports, label),
+        period_options=point_options(view.points),
+        body=county_page.table(name, view.partnerships, view.reports, label),
         period=label,
         shown=label,
     )
 
 
 def show_county(state: UrlState | None) -> CountyOutputs:
-    state = state or {}
     try:
-        return _county(state.get("code") or "", state.get("period"))
+        return _county(state or {})
     except NotVisible:
         return CountyOutputs(pages.not_found_panel(), True, [], None, "", None)
 

@@ -8,14 +8,22 @@ from typing import Any, NamedTuple
 from dash import Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.pickers import UrlState, chosen_period, href_or_prevent, page_links, point_options
+from callbacks.pickers import (
+    UrlState,
+    chosen_period,
+    href_or_prevent,
+    page_links,
+    parse_point_value,
+    partnership_point_options,
+    shown_point_value,
+)
 from dashboard.audience import Audience
 from dashboard.exports import to_csv
 from dashboard.model import Result
 from dashboard.report import MeasureEntry, PartnershipReport
 from data_access.access import current_audience
 from data_access.reports import history, report_for
-from data_access.results import NotVisible, reporting_points
+from data_access.results import NotVisible
 from layouts import ids, measure_page, pages
 from layouts.links import PageLinks, measure_href
 
@@ -43,14 +51,23 @@ OUTPUTS = MeasureOutputs(
 )
 
 
-def read_measure(
+def read_entry(
     links: PageLinks, code: str, audience: Audience
-) -> tuple[PartnershipReport, MeasureEntry, list[Result]]:
-    """The report this audience may read, the measure's entry in it and the history behind it."""
+) -> tuple[PartnershipReport, MeasureEntry]:
+    """The report this audience may read and the measure's entry in it: the one decision behind
+    the page's content, its title and its HTTP status (callbacks/page_status.py)."""
     report = report_for(links.slug, links.period, audience, links.version)
     entry = report.measure(code)
     if entry is None:
         raise NotVisible(f"No measure '{code}' for '{links.slug}'.")
+    return report, entry
+
+
+def read_measure(
+    links: PageLinks, code: str, audience: Audience
+) -> tuple[PartnershipReport, MeasureEntry, list[Result]]:
+    """The report this audience may read, the measure's entry in it and the history behind it."""
+    report, entry = read_entry(links, code, audience)
     return report, entry, history(report, code)
 
 
@@ -61,11 +78,11 @@ def _measure(state: UrlState) -> MeasureOutputs:
     return MeasureOutputs(
         header=measure_page.header(report, entry, links),
         controls_hidden=False,
-        period_options=point_options(reporting_points(links.slug, audience)),
+        period_options=partnership_point_options(links.slug, audience),
         body=measure_page.body(report, entry, rows),
         download_hidden=False,
-        period=report.point.label,
-        shown=report.point.label,
+        period=shown_point_value(report, links.version),
+        shown=shown_point_value(report, links.version),
     )
 
 
@@ -100,12 +117,13 @@ def choose_period(
     pathname: str | None,
     search: str | None,
 ) -> str:
-    """A new point from the picker (its latest report: the version stays behind)."""
+    """A new point (its latest report) or an earlier version of one, from the picker."""
     period = chosen_period(period, shown)
     if period is None:
         raise PreventUpdate
     state = state or {}
-    new = measure_href(state.get("slug") or "", state.get("code") or "", period)
+    label, version = parse_point_value(period)
+    new = measure_href(state.get("slug") or "", state.get("code") or "", label, version)
     return href_or_prevent(new, pathname, search)
 
 

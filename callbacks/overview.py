@@ -12,14 +12,18 @@ from callbacks.pickers import (
     UrlState,
     href_or_prevent,
     page_links,
+    parse_point_value,
     parse_priority,
-    point_options,
+    partnership_point_options,
+    shown_point_value,
 )
+from dashboard.audience import Audience
+from dashboard.report import PartnershipReport
 from data_access.access import current_audience
 from data_access.reports import report_for
-from data_access.results import NotVisible, all_partnerships, reporting_points
+from data_access.results import NotVisible, all_partnerships
 from layouts import ids, overview_page, pages
-from layouts.links import overview_href
+from layouts.links import PageLinks, overview_href
 
 
 class OverviewOutputs(NamedTuple):
@@ -53,27 +57,42 @@ OUTPUTS = OverviewOutputs(
 )
 
 
-def _overview(state: UrlState) -> OverviewOutputs:
-    audience = current_audience()
+class OverviewRead(NamedTuple):
+    """What an overview address shows this audience (NotVisible when nothing)."""
+
+    report: PartnershipReport
+    priority: int | None
+    links: PageLinks
+
+
+def read_overview(state: UrlState, audience: Audience) -> OverviewRead:
+    """The report and priority the URL state names: the one decision behind the page's
+    content, its title and its HTTP status (callbacks/page_status.py)."""
     partnerships = all_partnerships()
     if not partnerships:
         raise NotVisible("No partnerships yet.")
     links = page_links(state, partnerships[0].slug)
     report = report_for(links.slug, links.period, audience, links.version)
-    chosen = parse_priority(state.get("priority"), report)
+    return OverviewRead(report, parse_priority(state.get("priority"), report), links)
+
+
+def _overview(state: UrlState) -> OverviewOutputs:
+    audience = current_audience()
+    report, chosen, links = read_overview(state, audience)
     priority = str(chosen) if chosen is not None else pages.ALL_PRIORITIES
+    point = shown_point_value(report, links.version)
     return OverviewOutputs(
         header=overview_page.header(report, request.host_url, chosen, links),
         controls_hidden=False,
-        partnership_options=[{"label": p.name, "value": p.slug} for p in partnerships],
-        period_options=point_options(reporting_points(links.slug, audience)),
+        partnership_options=[{"label": p.name, "value": p.slug} for p in all_partnerships()],
+        period_options=partnership_point_options(links.slug, audience),
         priority_options=overview_page.priority_options(report),
         counts=overview_page.counts(report, chosen),
         tiles=overview_page.tile_sections(report, chosen, links),
         partnership=links.slug,
-        period=report.point.label,
+        period=point,
         priority=priority,
-        shown={"slug": links.slug, "period": report.point.label, "priority": priority},
+        shown={"slug": links.slug, "period": point, "priority": priority},
     )
 
 
@@ -100,7 +119,8 @@ def overview_address(
         return overview_href(chosen["slug"] or "")
     priority = None if chosen["priority"] == pages.ALL_PRIORITIES else chosen["priority"]
     if chosen["period"] != shown["period"]:
-        return overview_href(shown["slug"] or "", chosen["period"], priority)
+        period, version = parse_point_value(chosen["period"] or "")
+        return overview_href(shown["slug"] or "", period, priority, version)
     return overview_href(shown["slug"] or "", state.get("period"), priority, state.get("version"))
 
 

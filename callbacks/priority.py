@@ -13,14 +13,18 @@ from callbacks.pickers import (
     chosen_period,
     href_or_prevent,
     page_links,
+    parse_point_value,
     parse_priority,
-    point_options,
+    partnership_point_options,
+    shown_point_value,
 )
+from dashboard.audience import Audience
+from dashboard.report import PartnershipReport
 from data_access.access import current_audience
 from data_access.reports import report_for
-from data_access.results import NotVisible, reporting_points
+from data_access.results import NotVisible
 from layouts import ids, pages, priority_page
-from layouts.links import priority_href
+from layouts.links import PageLinks, priority_href
 
 
 class PriorityOutputs(NamedTuple):
@@ -44,20 +48,36 @@ OUTPUTS = PriorityOutputs(
 )
 
 
-def _priority(state: UrlState) -> PriorityOutputs:
-    audience = current_audience()
+class PriorityRead(NamedTuple):
+    """What a priority address shows this audience (NotVisible when nothing)."""
+
+    report: PartnershipReport
+    number: int
+    links: PageLinks
+
+
+def read_priority(state: UrlState, audience: Audience) -> PriorityRead:
+    """The report and priority the URL state names: the one decision behind the page's
+    content, its title and its HTTP status (callbacks/page_status.py)."""
     links = page_links(state)
     report = report_for(links.slug, links.period, audience, links.version)
     number = parse_priority(state.get("number"), report)
     if number is None:
         raise NotVisible("No priority given.")
+    return PriorityRead(report, number, links)
+
+
+def _priority(state: UrlState) -> PriorityOutputs:
+    audience = current_audience()
+    report, number, links = read_priority(state, audience)
+    point = shown_point_value(report, links.version)
     return PriorityOutputs(
         header=priority_page.header(report, number, links),
         controls_hidden=False,
-        period_options=point_options(reporting_points(links.slug, audience)),
+        period_options=partnership_point_options(links.slug, audience),
         body=priority_page.body(report, number, links),
-        period=report.point.label,
-        shown=report.point.label,
+        period=point,
+        shown=point,
     )
 
 
@@ -75,13 +95,15 @@ def choose_period(
     pathname: str | None,
     search: str | None,
 ) -> str:
-    """A new point from the picker (its latest report: the version stays behind)."""
+    """A new point (its latest report) or an earlier version of one, from the picker."""
     period = chosen_period(period, shown)
     if period is None:
         raise PreventUpdate
     state = state or {}
     number = state.get("number") or ""
-    new = priority_href(state.get("slug") or "", int(number) if number.isdecimal() else 0, period)
+    label, version = parse_point_value(period)
+    slug = state.get("slug") or ""
+    new = priority_href(slug, int(number) if number.isdecimal() else 0, label, version)
     return href_or_prevent(new, pathname, search)
 
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from cli.backup import backup_command, restore_command
 from dashboard.config_file import ConfigError, load_config
 from dashboard.exports import to_csv
 from dashboard.periods import PeriodLabelError
 from dashboard.results_file import ResultsFileError
 from data_access import catalogue, db, opendata, schema
-from data_access.imports import ImportRejected, import_results
+from data_access.imports import ImportBusy, ImportRejected, import_results
 from data_access.publications import PublishError, publish, reconstruct_missing, withdraw
 from data_access.results import NotVisible
 from data_access.sample import SampleError, load_sample
@@ -117,6 +118,8 @@ def import_results_command(path: Path, dry_run: bool) -> None:
         )
     except ResultsFileError as error:
         raise _fail(f"{path.name}: {error} Nothing was saved.") from error
+    except ImportBusy as error:
+        raise _fail(f"{path.name}: {error}") from error
     except ImportRejected as error:
         lines = [str(p) for p in error.problems]
         raise _fail(
@@ -236,6 +239,8 @@ COMMANDS = (
     publish_command,
     withdraw_command,
     create_user_command,
+    backup_command,
+    restore_command,
 )
 
 

@@ -71,7 +71,7 @@ def target_text(figures: MeasureFigures, comparator_names: list[str]) -> str:
         case TargetRule.MATCH_BASELINE:
             return f"Match or better the {spec.baseline_period} result"
         case TargetRule.FIXED_TARGET:
-            goal = format_value(spec.target, unit)
+            goal = format_value(spec.target, unit, figures.item.measure.decimals)
             return (
                 f"Reach {goal} by {spec.target_period} (from the {spec.baseline_period} baseline)"
             )

@@ -9,17 +9,17 @@ from dashboard.model import Unit
 
 NO_FIGURE = "no figure"
 
-# Decimal places shown for each unit; counts, currency and ranks drop them when whole.
+# Decimal places shown for each unit unless the measure sets its own `decimals` (INTERFACES.md
+# section 4): rates, percentages and years 1; counts, money and ranks 0.
 _PLACES: dict[Unit, int] = {
     Unit.RATE_PER_1000: 1,
     Unit.RATE_PER_100000: 1,
     Unit.PERCENTAGE: 1,
-    Unit.COUNT: 1,
-    Unit.CURRENCY_GBP: 2,
-    Unit.RANK: 1,
+    Unit.COUNT: 0,
+    Unit.CURRENCY_GBP: 0,
+    Unit.RANK: 0,
     Unit.YEARS: 1,
 }
-_WHOLE_WHEN_INTEGRAL = frozenset({Unit.COUNT, Unit.CURRENCY_GBP, Unit.RANK})
 
 _MONTHS = (
     "January",
@@ -46,20 +46,24 @@ def _rounded(value: float, places: int) -> str:
     return f"{exact:,.{places}f}"
 
 
-def format_number(value: float | None, unit: Unit) -> str:
-    """The bare number as shown in tables: "61.2" (rates, percentages), "1,234", "92,980"."""
+def places(unit: Unit, decimals: int | None = None) -> int:
+    """Decimal places shown: the measure's own `decimals`, else its unit's default."""
+    return _PLACES[unit] if decimals is None else decimals
+
+
+def format_number(value: float | None, unit: Unit, decimals: int | None = None) -> str:
+    """The bare number as shown in tables: "61.2" (rates, percentages), "1,234", "92,980";
+    `decimals` is the measure's own number of places (None: the unit's default)."""
     if value is None:
         return NO_FIGURE
-    if unit in _WHOLE_WHEN_INTEGRAL and float(value).is_integer():
-        return _rounded(value, 0)
-    return _rounded(value, _PLACES[unit])
+    return _rounded(value, places(unit, decimals))
 
 
-def format_figure(value: float | None, unit: Unit) -> str:
+def format_figure(value: float | None, unit: Unit, decimals: int | None = None) -> str:
     """The number as quoted in a sentence: "61.2", "45.2%", "£92,980" (rates keep no suffix)."""
     if value is None:
         return NO_FIGURE
-    number = format_number(abs(value), unit)
+    number = format_number(abs(value), unit, decimals)
     sign = "-" if value < 0 and number.strip("0.,") else ""
     if unit is Unit.PERCENTAGE:
         return f"{sign}{number}%"
@@ -68,11 +72,11 @@ def format_figure(value: float | None, unit: Unit) -> str:
     return f"{sign}{number}"
 
 
-def format_value(value: float | None, unit: Unit) -> str:
+def format_value(value: float | None, unit: Unit, decimals: int | None = None) -> str:
     """A figure with its unit for display: "61.2 per 1,000", "45.2%", "£92,980", "rank 139"."""
     if value is None:
         return NO_FIGURE
-    figure = format_figure(value, unit)
+    figure = format_figure(value, unit, decimals)
     match unit:
         case Unit.RATE_PER_1000:
             return f"{figure} per 1,000"

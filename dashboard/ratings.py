@@ -108,8 +108,13 @@ def monitoring_only(inp: RatingInput) -> Rating:
 # --- beat comparators ---------------------------------------------------------------------------
 
 
-def _figures(named: Sequence[tuple[str, float]], unit: Unit) -> str:
-    return ", ".join(f"{name} {format_figure(value, unit)}" for name, value in named)
+def _shown(value: float, measure: Measure) -> str:
+    """A figure in a reason, to the measure's own decimal places."""
+    return format_figure(value, measure.unit, measure.decimals)
+
+
+def _figures(named: Sequence[tuple[str, float]], measure: Measure) -> str:
+    return ", ".join(f"{name} {_shown(value, measure)}" for name, value in named)
 
 
 def _figure(comparator: ComparatorFigure) -> float | None:
@@ -119,7 +124,7 @@ def _figure(comparator: ComparatorFigure) -> float | None:
 def rate_against_comparators(inp: RatingInput) -> Rating:
     """Green if better than every comparator with a figure, amber if some, red if none."""
     result, value = _latest(inp)
-    unit, polarity = inp.measure.unit, inp.measure.polarity
+    measure, polarity = inp.measure, inp.measure.polarity
     if not inp.comparators:
         return _no_data("No comparator areas are set for this partnership")
     known = [(c.name, v) for c in inp.comparators if (v := _figure(c)) is not None]
@@ -140,16 +145,16 @@ def rate_against_comparators(inp: RatingInput) -> Rating:
         status = RatingStatus.GREEN
     else:
         status = RatingStatus.AMBER if better else RatingStatus.RED
-    shortfalls = [f"worse than {_figures(worse, unit)}"] * bool(worse)
-    shortfalls += [f"no better than {_figures(tied, unit)}"] * bool(tied)
+    shortfalls = [f"worse than {_figures(worse, measure)}"] * bool(worse)
+    shortfalls += [f"no better than {_figures(tied, measure)}"] * bool(tied)
     if missing:
-        parts = [f"better than {_figures(better, unit)}"] * bool(better) + shortfalls
+        parts = [f"better than {_figures(better, measure)}"] * bool(better) + shortfalls
         lead = (
             f"Rated against {len(known)} of {len(inp.comparators)} comparators "
             f"(no figure for {', '.join(missing)})"
         )
         return _rated(status, f"{lead}: {'; '.join(parts)}")
-    return _rated(status, _comparators_reason(status, len(known), better, shortfalls, unit))
+    return _rated(status, _comparators_reason(status, len(known), better, shortfalls, measure))
 
 
 def _comparators_reason(
@@ -157,16 +162,16 @@ def _comparators_reason(
     n: int,
     better: Sequence[tuple[str, float]],
     shortfalls: Sequence[str],
-    unit: Unit,
+    measure: Measure,
 ) -> str:
     """The reason when all n comparators have figures: "Better than 2 of 3 comparators: ..."."""
     if status is RatingStatus.GREEN:
         if n == 1:
-            return f"Better than the one comparator: {_figures(better, unit)}"
-        return f"Better than all {n} comparators: {_figures(better, unit)}"
+            return f"Better than the one comparator: {_figures(better, measure)}"
+        return f"Better than all {n} comparators: {_figures(better, measure)}"
     if status is RatingStatus.AMBER:
         return f"Better than {len(better)} of {n} comparators: " + "; ".join(
-            [_figures(better, unit), *shortfalls]
+            [_figures(better, measure), *shortfalls]
         )
     detail = "; ".join(shortfalls)
     if n == 1:
@@ -190,11 +195,12 @@ def _not_after_baseline(result: Result, baseline: Period) -> Rating | None:
     return Rating(RatingStatus.NONE, BASELINE_LABEL, reason)
 
 
-def _tolerance_text(tolerance: float, unit: Unit) -> str:
+def _tolerance_text(tolerance: float, measure: Measure) -> str:
     """A tolerance in the measure's own unit: "2.0 percentage points", "1.5 per 1,000"."""
+    unit, decimals = measure.unit, measure.decimals
     if unit is Unit.PERCENTAGE:
-        return f"{format_number(tolerance, unit)} percentage points"
-    return format_value(tolerance, unit)
+        return f"{format_number(tolerance, unit, decimals)} percentage points"
+    return format_value(tolerance, unit, decimals)
 
 
 def rate_against_baseline(inp: RatingInput) -> Rating:
@@ -209,7 +215,7 @@ def rate_against_baseline(inp: RatingInput) -> Rating:
     if inp.baseline is None or inp.baseline.value is None:
         return _no_data(f"No result for the baseline period {period.label}")
     base = inp.baseline.value
-    shown, shown_base = format_figure(value, unit), format_figure(base, unit)
+    shown, shown_base = _shown(value, inp.measure), _shown(base, inp.measure)
     against = f"the {period.label} baseline of {shown_base}"
     if value == base:
         return _rated(RatingStatus.GREEN, f"{shown} equals {against}")
@@ -228,12 +234,12 @@ def rate_against_baseline(inp: RatingInput) -> Rating:
             f"{shown} is {word} than {against}, but not significantly (95% two-sample test)",
         )
     return _rate_by_tolerance(
-        spec.tolerance, value, base, f"{shown} is {word} than {against}", unit
+        spec.tolerance, value, base, f"{shown} is {word} than {against}", inp.measure
     )
 
 
 def _rate_by_tolerance(
-    tolerance: float | None, value: float, base: float, shortfall_text: str, unit: Unit
+    tolerance: float | None, value: float, base: float, shortfall_text: str, measure: Measure
 ) -> Rating:
     """Amber within the measure's tolerance (its own unit), red beyond; no tolerance means 0."""
     if tolerance is None:
@@ -241,7 +247,7 @@ def _rate_by_tolerance(
             RatingStatus.RED,
             f"{shortfall_text}; no sample size is known and no tolerance is set, so it counts as 0",
         )
-    limit = _tolerance_text(tolerance, unit)
+    limit = _tolerance_text(tolerance, measure)
     slack = _COMPUTED_SLACK * max(abs(value), abs(base), 1.0)
     if abs(value - base) <= tolerance + slack:
         return _rated(
@@ -262,10 +268,19 @@ def _at_or_better(value: float, mark: float, polarity: Polarity) -> bool:
     return close or is_better(value, mark, polarity)
 
 
+def trajectory_value(
+    base: float, target: float, baseline_end: date, goal_end: date, on: date
+) -> float:
+    """The straight-line trajectory's value on a date, in the measure's unit: the baseline at its
+    period's end date, the target at the target period's end date (charts draw the same line)."""
+    share = (on - baseline_end).days / (goal_end - baseline_end).days
+    return base + (target - base) * share
+
+
 def rate_against_trajectory(inp: RatingInput) -> Rating:
     """Green at or better than the straight-line trajectory, amber if only beating the baseline."""
     result, value = _latest(inp)
-    unit, polarity, spec = inp.measure.unit, inp.measure.polarity, inp.target
+    polarity, spec = inp.measure.polarity, inp.target
     if spec.baseline_period is None:
         return _no_data("No baseline period is set for this target")
     if spec.target is None:
@@ -280,9 +295,10 @@ def rate_against_trajectory(inp: RatingInput) -> Rating:
     if inp.baseline is None or inp.baseline.value is None:
         return _no_data(f"No result for the baseline period {start.label}")
     base, target = inp.baseline.value, spec.target
-    shown = format_figure(value, unit)
-    from_base = f"the {start.label} baseline of {format_figure(base, unit)}"
-    by_goal = f"the {goal.label} target of {format_figure(target, unit)}"
+    measure = inp.measure
+    shown = _shown(value, measure)
+    from_base = f"the {start.label} baseline of {_shown(base, measure)}"
+    by_goal = f"the {goal.label} target of {_shown(target, measure)}"
     if result.period_end >= goal.end:
         if _at_or_better(value, target, polarity):
             return _rated(RatingStatus.GREEN, f"{shown} is at or better than {by_goal}")
@@ -293,11 +309,10 @@ def rate_against_trajectory(inp: RatingInput) -> Rating:
         return _rated(
             RatingStatus.RED, f"{shown} misses {by_goal} and is no better than {from_base}"
         )
-    share = (result.period_end - start.end).days / (goal.end - start.end).days
-    expected = base + (target - base) * share
+    expected = trajectory_value(base, target, start.end, goal.end, result.period_end)
     trajectory = (
-        f"the trajectory of {format_figure(expected, unit)} for {result.period} "
-        f"towards {format_figure(target, unit)} by {goal.label}"
+        f"the trajectory of {_shown(expected, measure)} for {result.period} "
+        f"towards {_shown(target, measure)} by {goal.label}"
     )
     if _at_or_better(value, expected, polarity):
         return _rated(RatingStatus.GREEN, f"{shown} is at or better than {trajectory}")

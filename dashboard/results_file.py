@@ -20,8 +20,11 @@ import csv
 import difflib
 import gc
 import io
+import itertools
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,12 +34,23 @@ from math import isinf
 from pathlib import PurePath
 
 from dashboard.model import Unit
-from dashboard.periods import Period, PeriodLabelError, parse_period
+from dashboard.periods import ACCEPTED_FORMS, Period, PeriodLabelError, parse_period
 
 REQUIRED_COLUMNS = ("measure_code", "period", "area_code")
 OPTIONAL_COLUMNS = ("value", "numerator", "denominator", "note", "source")
 MAX_TEXT = 2000
+# Limits that keep the largest file the importer accepts well under 1 GB of memory (README,
+# Benchmarks). A file beyond one is refused whole, before its rows are checked or kept.
+MAX_ROWS = 1_000_000  # rows of results in one file
+MAX_UNPACKED_BYTES = 200 * 2**20  # a workbook's parts together, unpacked
+MAX_XLSX_PART_BYTES = 20 * 2**20  # one part other than a worksheet: openpyxl reads those whole
+MAX_XLSX_PARTS = 1_000  # parts in a workbook (Excel writes a dozen or so)
+EXCEL_ROWS = 1_048_576  # the last row of an Excel worksheet
 RELATIVE_TOLERANCE = 0.01  # a published value may differ from numerator/denominator by 1%
+# The largest figures accepted: far above any real one (the UK's population is under 10**8,
+# budgets in pounds under 10**12), and far below what the database stores (2**63 - 1).
+MAX_COUNT = 10**12  # a numerator or denominator
+MAX_VALUE = 10**12  # a value, in the measure's unit
 
 # Key under which read_table keeps CSV cells beyond the header's last column; a header name is
 # stripped, so it can never be this.
@@ -52,9 +66,13 @@ DELETE = "DELETE"  # the value that removes a result (INTERFACES.md section 3)
 # A number as people write it: thousands separated by commas or not, optional exponent.
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _PLAIN = re.compile(r"\d{1,15}(?:\.\d{0,15})?")  # the usual value; short enough to be finite
-_WHOLE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_WHOLE = re.compile(r"\d{1,3}(?:,\d{3}){0,4}|\d{1,13}")  # under 10**13; longer: the slow way
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}")
 _DELIMITERS = (",", ";", "\t", "|")
+_MAX_CODE = 64  # the longest measure or area code (the catalogue's columns)
+_MAX_LABEL = 40  # longer than any spelling of a period
+_MAX_SUGGESTIONS = 1_000  # unknown codes given a "did you mean" (difflib is slow)
+_SHOWN = 60  # characters of a cell quoted in a message
 _SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
     (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 workbook (.xls) or another Office file"),
@@ -147,10 +165,13 @@ def _collector_paused() -> Iterator[None]:
 def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(line number, lower-cased header -> cell text) per non-blank row after the header."""
     with _collector_paused():
-        return _read_table(filename, content)
+        return list(iter_table(filename, content))
 
 
-def _read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+def iter_table(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """read_table's rows one at a time, as they are read: a large file is never held as rows.
+
+    ResultsFileError as soon as the file shows it cannot be read (it may come after rows)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
         return _records(_csv_lines(content), extra_cells_are_a_problem=True)
@@ -164,27 +185,34 @@ def _read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]
 
 def _records(
     lines: Iterable[tuple[int, list[str]]], extra_cells_are_a_problem: bool
-) -> list[tuple[int, dict[str, str]]]:
+) -> Iterator[tuple[int, dict[str, str]]]:
     """In a CSV, cells beyond the header are usually a note whose commas were not quoted."""
     header: list[str] = []
-    header_line = width = 0
-    records = []
-    for number, cells in lines:
-        if not "".join(cells).strip():
-            continue  # a blank line, or a row of empty cells as spreadsheets export them
-        if not header:
-            header_line, header, width = number, _header(number, cells), len(cells)
-            continue
-        record = dict(zip(header, cells, strict=False))
-        record.pop("", None)  # cells under a blank header name
-        if extra_cells_are_a_problem and len(cells) > width and "".join(cells[width:]).strip():
-            record[EXTRA_CELLS] = str(sum(1 for cell in cells[width:] if cell.strip()))
-        records.append((number, record))
+    header_line = width = count = 0
+    try:
+        for number, cells in lines:
+            if not "".join(cells).strip():
+                continue  # a blank line, or a row of empty cells as spreadsheets export them
+            if not header:
+                header_line, header, width = number, _header(number, cells), len(cells)
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise ResultsFileError(
+                    f"line {number}: the file has more than {MAX_ROWS:,} rows of results, the "
+                    f"most one file may have: split it into files of up to {MAX_ROWS:,} rows."
+                )
+            record = dict(zip(header, cells, strict=False))
+            record.pop("", None)  # cells under a blank header name
+            if extra_cells_are_a_problem and len(cells) > width and "".join(cells[width:]).strip():
+                record[EXTRA_CELLS] = str(sum(1 for cell in cells[width:] if cell.strip()))
+            yield number, record
+    except _CellTooLong as error:
+        raise ResultsFileError(error.message(header)) from error
     if not header:
         raise ResultsFileError(f"the file is empty: {HEADER_HELP}.")
-    if not records:
+    if not count:
         raise ResultsFileError(f"line {header_line}: the file has a header but no rows of results.")
-    return records
 
 
 def _header(line: int, cells: list[str]) -> list[str]:
@@ -213,28 +241,44 @@ def _header(line: int, cells: list[str]) -> list[str]:
 
 
 def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(content)
-    source = io.StringIO(text, newline="")
-    skipped = 0  # lines before the first one the csv reader sees
-    first_line = next((line for line in source if line.strip()), "")
-    if first_line.startswith("sep=") and len(first_line.strip()) == 5:  # Excel's own hint
-        delimiter = first_line[4]
-        skipped = text[: source.tell()].count("\n")
-    else:
-        source.seek(0)
-        # Excel in much of Europe saves with semicolons; tab-separated text is also common.
-        delimiter = max(_DELIMITERS, key=first_line.count)
-        if first_line.count(delimiter) == 0:
-            delimiter = ","
-    # strict: an unclosed quote must not quietly swallow the rest of the file into one cell
-    reader = csv.reader(source, delimiter=delimiter, strict=True)
-    start = skipped + 1  # a quoted cell may span lines: a row is numbered by its first line
+    """The rows of a CSV file as the csv module splits them, numbered by their first line.
+
+    The text is decoded as it is read, a buffer at a time, so the file is never held twice."""
+    _check_text(content)
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        for cells in reader:
-            yield start, cells
-            start = skipped + reader.line_num + 1
-    except csv.Error as error:
-        raise ResultsFileError(f"line {start}: {_quote_problem(str(error))}") from error
+        head: list[str] = []  # the lines up to the first that is not blank
+        for line in stream:
+            head.append(line)
+            if line.strip():
+                break
+        first_line = head[-1] if head else ""
+        skipped = 0  # lines before the first one the csv reader sees
+        lines: Iterable[str] = itertools.chain(head, stream)
+        if first_line.startswith("sep=") and len(first_line.strip()) == 5:  # Excel's own hint
+            delimiter = first_line[4]
+            skipped, lines = len(head), stream
+        else:
+            # Excel in much of Europe saves with semicolons; tab-separated text is also common.
+            delimiter = max(_DELIMITERS, key=first_line.count)
+            if first_line.count(delimiter) == 0:
+                delimiter = ","
+        # strict: an unclosed quote must not quietly swallow the rest of the file into one cell
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        start = skipped + 1  # a quoted cell may span lines: a row is numbered by its first line
+        try:
+            for cells in reader:
+                yield start, cells
+                start = skipped + reader.line_num + 1
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise _long_cell(content, start, delimiter) from error
+            raise ResultsFileError(f"line {start}: {_quote_problem(str(error))}") from error
+    except UnicodeDecodeError:
+        _decode(content)  # raises ResultsFileError naming the line of the first bad byte
+        raise  # not reached: the whole file fails to decode where a part of it did
+    finally:
+        stream.detach()  # leave the caller's bytes alone
 
 
 def _quote_problem(message: str) -> str:
@@ -251,7 +295,73 @@ def _quote_problem(message: str) -> str:
     return f"the file cannot be read as CSV ({message}): check the quotes in this row."
 
 
-def _decode(content: bytes) -> str:
+class _CellTooLong(ResultsFileError):
+    """A CSV cell longer than the csv module reads (131,072 characters unless set otherwise);
+    _records names its column once the header is known."""
+
+    def __init__(self, line: int, index: int | None, unclosed_quote: bool) -> None:
+        super().__init__(f"line {line}: a cell is too long")
+        self.line, self.index, self.unclosed_quote = line, index, unclosed_quote
+
+    def message(self, header: list[str]) -> str:
+        limit = f"{csv.field_size_limit():,}"
+        column = "row"
+        if self.index is not None:
+            named = header[self.index] if self.index < len(header) else ""
+            column = named or f"column {self.index + 1}"
+        if self.unclosed_quote:
+            reason = (
+                f"the cell runs on over several lines for more than {limit} characters: a quote "
+                '(") opened in it is probably never closed, so the rest of the file runs into '
+                "it: close the quote or remove it."
+            )
+        else:
+            reason = f"the cell has more than {limit} characters, more than a cell may hold"
+            if column in ("note", "source"):
+                reason += f" (a {column} may have up to {MAX_TEXT:,})"
+            reason += ": shorten it."
+        return f"line {self.line}: {column}: {reason}"
+
+
+def _long_cell(content: bytes, line: int, delimiter: str) -> _CellTooLong:
+    """Which cell of the row starting at `line` the csv module found too long, found by reading
+    that row again as the csv module does (strict, a quote doubled inside a quoted cell)."""
+    limit = csv.field_size_limit()
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    try:
+        index = length = 0
+        state = "start"  # start | plain | quoted | quote (a quote seen inside a quoted cell)
+        spans_lines = False
+        for row_line in itertools.islice(text, line - 1, None):
+            for char in row_line:
+                if state == "quoted":
+                    if char == '"':
+                        state = "quote"
+                        continue
+                    spans_lines = spans_lines or char in "\r\n"
+                elif char == delimiter:
+                    index, length, state, spans_lines = index + 1, 0, "start", False
+                    continue
+                elif char in "\r\n":
+                    return _CellTooLong(line, None, False)  # the row ended: not found
+                elif char == '"' and state in ("start", "quote"):
+                    opening = state == "start"  # else a quote doubled inside a quoted cell
+                    state = "quoted"
+                    if opening:
+                        continue
+                else:
+                    state = "plain"
+                length += 1
+                if length > limit:
+                    return _CellTooLong(line, index, state == "quoted" and spans_lines)
+        return _CellTooLong(line, None, False)
+    finally:
+        text.detach()
+
+
+def _check_text(content: bytes) -> None:
+    """ResultsFileError if the bytes are plainly not CSV text: UTF-16, a known binary format,
+    NUL bytes. Whether they are UTF-8 shows as they are decoded."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ResultsFileError(
             "the file is UTF-16 text (Excel's 'Unicode Text'), not CSV UTF-8. " + SAVE_AS_HELP
@@ -267,6 +377,10 @@ def _decode(content: bytes) -> str:
             f"line {line}: the file is named .csv but holds binary data (a NUL byte), not CSV "
             f"text. {SAVE_AS_HELP}"
         )
+
+
+def _decode(content: bytes) -> str:
+    _check_text(content)
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -278,7 +392,9 @@ def _decode(content: bytes) -> str:
         ) from error
 
 
-def _xlsx_lines(content: bytes) -> Iterable[tuple[int, list[str]]]:
+def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet's rows, streamed by openpyxl's read-only mode after the workbook's
+    unpacked size is checked: only its shared strings and styles are read whole."""
     import openpyxl  # here, so reading a CSV never pays for importing openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -291,21 +407,99 @@ def _xlsx_lines(content: bytes) -> Iterable[tuple[int, list[str]]]:
             + SAVE_AS_HELP
         )
     try:
+        _check_unpacked_size(content)
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # trust the cells, not the size the writing program claimed
-            return [
-                (number, [_cell_text(value) for value in row])
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            width = None  # the header's: cells to its right are side notes, never converted
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > EXCEL_ROWS:
+                    raise ResultsFileError(
+                        f"line {number}: the worksheet goes on beyond row {EXCEL_ROWS:,}, the "
+                        f"last row Excel has, so it was not saved by Excel. {SAVE_AS_HELP}"
+                    )
+                cells = [_cell_text(value) for value in row[:width]]
+                if width is None and "".join(cells).strip():
+                    width = len(cells)
+                yield number, cells
         finally:
             workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except ResultsFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,  # xml.etree's ParseError: a damaged part
+        EOFError,
+        zlib.error,
+    ) as error:
         raise ResultsFileError(
             "the file cannot be read as an Excel workbook (.xlsx): it may be damaged. Open it in "
             "Excel and save it again. " + SAVE_AS_HELP
         ) from error
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that unpacks to more than the limits, before anything is unpacked.
+
+    The sizes are the zip directory's: zipfile stops a part at its stated size (and then fails
+    its checksum), so a part cannot unpack to more than it claims."""
+    parts = _zip_entries(content)
+    if parts is not None and parts > MAX_XLSX_PARTS:
+        raise ResultsFileError(
+            f"the workbook has {parts:,} parts, more than the {MAX_XLSX_PARTS:,} a results "
+            f"workbook may have. {SAVE_AS_HELP}"
+        )
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        infos = archive.infolist()
+    if len(infos) > MAX_XLSX_PARTS:
+        raise ResultsFileError(
+            f"the workbook has {len(infos):,} parts, more than the {MAX_XLSX_PARTS:,} a results "
+            f"workbook may have. {SAVE_AS_HELP}"
+        )
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise ResultsFileError(
+            f"the workbook unpacks to {_megabytes(total)}, more than the limit of "
+            f"{_megabytes(MAX_UNPACKED_BYTES)} for a results file: split it into smaller "
+            "files, or save it as CSV. " + SAVE_AS_HELP
+        )
+    for info in infos:
+        if not info.filename.startswith("xl/worksheets/") and info.file_size > MAX_XLSX_PART_BYTES:
+            raise ResultsFileError(
+                f"the workbook's part {info.filename} unpacks to {_megabytes(info.file_size)}, "
+                f"more than the limit of {_megabytes(MAX_XLSX_PART_BYTES)} for a part other "
+                "than a worksheet (shared text, styles): copy the results alone into a new "
+                "workbook, or save them as CSV. " + SAVE_AS_HELP
+            )
+
+
+def _zip_entries(content: bytes) -> int | None:
+    """The number of parts a zip file's end record states, read before zipfile reads the
+    directory (a ZipInfo per part: millions of tiny parts would take gigabytes); None if the
+    record is not found, when zipfile will say the file is damaged."""
+    at = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 0xFFFF))
+    if at < 0 or len(content) < at + 22:
+        return None
+    (entries,) = struct.unpack_from("<H", content, at + 10)
+    if entries != 0xFFFF:
+        return entries
+    locator = at - 20  # zip64: the locator just before the end record points to the real count
+    if locator < 0 or content[locator : locator + 4] != b"PK\x06\x07":
+        return None
+    (record,) = struct.unpack_from("<Q", content, locator + 8)
+    if content[record : record + 4] != b"PK\x06\x06" or len(content) < record + 40:
+        return None
+    return struct.unpack_from("<Q", content, record + 32)[0]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 10 * 2**20 else f"{size / 2**20:,.1f} MB"
 
 
 def _is_text(content: bytes) -> bool:
@@ -343,9 +537,11 @@ def parse_results_file(
     areas: Collection[str],
     today: date,
 ) -> ParsedFile:
-    """Read and check a .csv or .xlsx results file; ResultsFileError if it cannot be read at all."""
+    """Read and check a .csv or .xlsx results file; ResultsFileError if it cannot be read at all.
+
+    Rows are checked as they are read: only the checked rows are kept, never the file's cells."""
     with _collector_paused():
-        return validate(read_table(filename, content), units, areas, today)
+        return validate(iter_table(filename, content), units, areas, today)
 
 
 def validate(
@@ -375,7 +571,8 @@ class _Codes:
     """Known codes, matched exactly or ignoring case, with a suggestion for a near miss."""
 
     def __init__(self, codes: Collection[str]) -> None:
-        self.exact = frozenset(codes)
+        # each code to itself: a row keeps the catalogue's string, not a copy from its cell
+        self.exact = {code: code for code in codes}
         folded: dict[str, str | None] = {}
         for code in self.exact:
             key = code.casefold()
@@ -384,11 +581,12 @@ class _Codes:
         self.suggestions: dict[str, str] = {}
 
     def find(self, text: str) -> str | None:
-        if text in self.exact:
-            return text
-        return self.folded.get(text.casefold())
+        code = self.exact.get(text)
+        return code if code is not None else self.folded.get(text.casefold())
 
     def suggestion(self, text: str) -> str:
+        if len(self.suggestions) >= _MAX_SUGGESTIONS or len(text) > _MAX_CODE:
+            return self.suggestions.get(text, "")  # a file of junk: no time spent guessing
         if text not in self.suggestions:
             # GSS codes all look alike: below 0.8, E07000081 would "suggest" K04000001.
             close = difflib.get_close_matches(text, self.exact, n=1, cutoff=0.8)
@@ -468,18 +666,25 @@ class _Checker:
         self.problems.append(Problem(line, column, reason))
 
     def code(self, line: int, column: str, text: str, known: _Codes) -> str | None:
-        if text in known.exact:
-            return text
+        code = known.exact.get(text)
+        if code is not None:
+            return code
         text = text.strip()
         code = known.find(text) if text else None
         if code is None:
             what = column.removesuffix("_code")
-            reason = f"unknown {what} '{text}'{known.suggestion(text)}"
+            reason = f"unknown {what} '{_shown(text)}'{known.suggestion(text)}"
             self.add(line, column, reason if text else f"missing: every row needs a {what} code")
         return code
 
     def period(self, line: int, text: str) -> Period | None:
-        parsed = _parse_period(text.strip())
+        text = text.strip()
+        if len(text) > _MAX_LABEL:  # no spelling is this long; and kept out of the cache
+            self.add(
+                line, "period", f"'{_shown(text)}' is not a period: use e.g. {ACCEPTED_FORMS}."
+            )
+            return None
+        parsed = _parse_period(text)
         if isinstance(parsed, str):
             self.add(line, "period", parsed)
             return None
@@ -503,8 +708,9 @@ class _Checker:
                 self.add(
                     line,
                     column,
-                    f"'{text}' given with value DELETE: a row that removes a result gives no "
-                    "numerator or denominator (leave it empty, or give a value to replace it)",
+                    f"'{_shown(text)}' given with value DELETE: a row that removes a result "
+                    "gives no numerator or denominator (leave it empty, or give a value to "
+                    "replace it)",
                 )
         return None if len(self.problems) > before else (None, None, None)
 
@@ -554,7 +760,7 @@ class _Checker:
                 self.add(
                     line,
                     "value",
-                    f"{value_text} differs from {counts[0]:,} / {counts[1]:,} × "
+                    f"{_shown(value_text)} differs from {counts[0]:,} / {counts[1]:,} × "
                     f"{_number_words(multiplier)} = {_number_words(derived)} by more than 1%",
                 )
                 return None
@@ -590,35 +796,45 @@ def _value(text: str, unit: Unit | None) -> float:
     """A value in the measure's unit: % on percentages, £ on money, thousands separators."""
     number = float(text) if _PLAIN.fullmatch(text) else _number(text, unit)
     if number < 0:
-        raise _CellError(f"{text} is negative: values cannot be below 0")
+        raise _CellError(f"{_shown(text)} is negative: values cannot be below 0")
     if unit is Unit.PERCENTAGE and number > 100:
-        raise _CellError(f"{text} is above 100 for a percentage")
+        raise _CellError(f"{_shown(text)} is above 100 for a percentage")
     if unit is Unit.RANK and number < 1:
-        raise _CellError(f"{text} is not a rank: ranks start at 1")
+        raise _CellError(f"{_shown(text)} is not a rank: ranks start at 1")
+    if number > MAX_VALUE:
+        raise _CellError(f"{_shown(text)} is too large: a value may be at most {MAX_VALUE:,}")
     return number
 
 
 def _numerator(text: str) -> int:
     if _WHOLE.fullmatch(text):  # the usual case, without the general number rules
-        return int(text.replace(",", ""))
+        return _at_most_max_count(text, int(text.replace(",", "")))
     return _whole_number(text, "a non-negative whole number", minimum=0)
 
 
 def _denominator(text: str) -> int:
     if _WHOLE.fullmatch(text) and (whole := int(text.replace(",", ""))) > 0:
-        return whole
+        return _at_most_max_count(text, whole)
     return _whole_number(text, "a positive whole number", minimum=1)
+
+
+def _at_most_max_count(text: str, number: int) -> int:
+    if number > MAX_COUNT:
+        raise _CellError(f"{_shown(text)} is too large: a count may be at most {MAX_COUNT:,}")
+    return number
 
 
 def _whole_number(text: str, kind: str, minimum: int) -> int:
     number = _number(text, None, symbols=False)
     if not number.is_integer():
-        raise _CellError(f"{text} is not a whole number: it must be {kind}")
+        raise _CellError(f"{_shown(text)} is not a whole number: it must be {kind}")
     if number < minimum:
         raise _CellError(
-            f"{text} is negative: it must be {kind}" if number < 0 else f"{text} is not {kind}"
+            f"{_shown(text)} is negative: it must be {kind}"
+            if number < 0
+            else f"{_shown(text)} is not {kind}"
         )
-    return int(number)
+    return _at_most_max_count(text, int(number))
 
 
 def _number(text: str, unit: Unit | None, symbols: bool = True) -> float:
@@ -627,12 +843,14 @@ def _number(text: str, unit: Unit | None, symbols: bool = True) -> float:
     if _NUMBER.fullmatch(plain) is None:  # the slow path: symbols, or not a number at all
         plain = _without_symbols(text, unit) if symbols else text
         if "," in plain and _DECIMAL_COMMA.fullmatch(plain):
-            raise _CellError(f"'{text}' is not a number: use a point for decimals, e.g. 61.2")
+            raise _CellError(
+                f"'{_shown(text)}' is not a number: use a point for decimals, e.g. 61.2"
+            )
         if _NUMBER.fullmatch(plain) is None:
-            raise _CellError(f"'{text}' is not a number")
+            raise _CellError(f"'{_shown(text)}' is not a number")
     number = float(plain.replace(",", "") if "," in plain else plain)
     if isinf(number):
-        raise _CellError(f"'{text}' is too large a number")
+        raise _CellError(f"'{_shown(text)}' is too large a number")
     return number
 
 
@@ -642,18 +860,23 @@ def _without_symbols(text: str, unit: Unit | None) -> str:
     if plain.endswith("%"):
         if unit not in (Unit.PERCENTAGE, None):
             raise _CellError(
-                f"'{text}' is not a number: a % sign fits only a percentage, and this measure "
-                f"is {_UNIT_WORDS[unit]}"
+                f"'{_shown(text)}' is not a number: a % sign fits only a percentage, and this "
+                f"measure is {_UNIT_WORDS[unit]}"
             )
         plain = plain[:-1].rstrip()
     if "£" in plain:
         if unit not in (Unit.CURRENCY_GBP, None):
             raise _CellError(
-                f"'{text}' is not a number: a £ sign fits only an amount in pounds, and this "
-                f"measure is {_UNIT_WORDS[unit]}"
+                f"'{_shown(text)}' is not a number: a £ sign fits only an amount in pounds, "
+                f"and this measure is {_UNIT_WORDS[unit]}"
             )
         plain = plain.replace("£", "", 1).strip()
     return plain
+
+
+def _shown(text: str) -> str:
+    """A cell's text for a message: a long one cut short."""
+    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 1]}…"
 
 
 def _number_words(number: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dashboard.chart_spec import GOAL, HistoryChart
 from dashboard.formatting import format_value
 from dashboard.model import Comparison, Unit
 
@@ -14,14 +15,17 @@ def _known(series: Sequence[Point]) -> list[tuple[str, float]]:
     return [(label, value) for label, value in series if value is not None]
 
 
-def trend_description(title: str, series: Sequence[Point], unit: Unit) -> str:
-    """One sentence describing a small trend, oldest first: the alt text of the sparkline."""
+def trend_description(
+    title: str, series: Sequence[Point], unit: Unit, decimals: int | None = None
+) -> str:
+    """One sentence describing a small trend, oldest first: the alt text of the sparkline
+    (figures to the measure's `decimals`)."""
     known = _known(series)
     if not known:
         return f"{title}: no results yet."
     if len(known) == 1:
         label, value = known[0]
-        return f"{title}: one result, {format_value(value, unit)} in {label}."
+        return f"{title}: one result, {format_value(value, unit, decimals)} in {label}."
     (first_label, first), (last_label, last) = known[0], known[-1]
     if last > first:
         change = "up"
@@ -30,8 +34,8 @@ def trend_description(title: str, series: Sequence[Point], unit: Unit) -> str:
     else:
         change = "unchanged"
     return (
-        f"{title}: {len(known)} results, {change} from {format_value(first, unit)} in "
-        f"{first_label} to {format_value(last, unit)} in {last_label}."
+        f"{title}: {len(known)} results, {change} from {format_value(first, unit, decimals)} "
+        f"in {first_label} to {format_value(last, unit, decimals)} in {last_label}."
     )
 
 
@@ -44,17 +48,21 @@ def _relation(own: float, other: float) -> str:
 
 
 def history_summary(
-    area: str, series: Sequence[Point], unit: Unit, comparators: Sequence[Point]
+    area: str,
+    series: Sequence[Point],
+    unit: Unit,
+    comparators: Sequence[Point],
+    decimals: int | None = None,
 ) -> str:
     """The measure chart in words: the trend, then how the latest figure sits beside each
     comparator's figure for the same period (comparators as (area name, value))."""
     known = _known(series)
     if not known:
         return f"There are no results for {area} yet."
-    text = trend_description(area, series, unit)
+    text = trend_description(area, series, unit, decimals)
     label, own = known[-1]
     beside = [
-        f"{_relation(own, value)} {name} ({format_value(value, unit)})"
+        f"{_relation(own, value)} {name} ({format_value(value, unit, decimals)})"
         for name, value in comparators
         if value is not None
     ]
@@ -78,3 +86,25 @@ def priority_summary(area: str, comparisons: Sequence[Sequence[Comparison]]) -> 
         f"similar in {counts[Comparison.SIMILAR]} and significantly worse in "
         f"{counts[Comparison.WORSE]}."
     )
+
+
+def target_summary(chart: HistoryChart) -> str:
+    """The chart's target line in words: where a fixed target's trajectory starts and ends and
+    where it stands at the latest result; a baseline to match, its level."""
+    line, unit, decimals = chart.target, chart.unit, chart.decimals
+    if line is None:
+        return ""
+    start = line.points[0]
+    shown = format_value(start.value, unit, decimals)
+    if all(p.role != GOAL for p in line.points):
+        return f"The dotted line is the baseline to match: {shown} in {start.period}."
+    goal = line.points[-1]
+    text = (
+        f"The dotted line is the trajectory from {shown} in {start.period} to "
+        f"{format_value(goal.value, unit, decimals)} by {goal.period}"
+    )
+    latest = next((p for p in reversed(chart.own.points) if p.value is not None), None)
+    on_line = line.value_at(latest.end) if latest else None
+    if latest is not None and on_line is not None and latest.end > start.day:
+        text += f"; for {latest.period} it stands at {format_value(on_line, unit, decimals)}"
+    return text + "."

@@ -4,6 +4,7 @@ read it, so a tile, the embed, the API and the meeting pack can never word a rat
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from dashboard.formatting import format_date, format_value
 from dashboard.model import (
@@ -48,11 +49,35 @@ COUNT_LABELS: dict[RatingStatus, str] = {
     RatingStatus.NO_DATA: "No data",
 }
 
-DIRECTION_WORDS: dict[Direction, tuple[str, str | None]] = {
-    Direction.IMPROVING: ("Improving on a year earlier", "arrow-up-right"),
-    Direction.WORSENING: ("Worsening on a year earlier", "arrow-down-right"),
-    Direction.NO_CHANGE: ("No significant change on a year earlier", "arrow-right"),
-    Direction.NOT_COMPARED: ("No figure a year earlier to compare", None),
+# Direction of travel is two things: the judgement (improving or worsening: better or worse,
+# by the measure's polarity) in words, and the value's movement (up, down, the same) in words and
+# an arrow. So a rising crime rate reads "Worsening: up from 4.3 in 2017/18" beside an up arrow,
+# and no colour carries either.
+DIRECTION_WORDS: dict[Direction, str] = {
+    Direction.IMPROVING: "Improving",
+    Direction.WORSENING: "Worsening",
+    Direction.NO_CHANGE: "No significant change",
+    Direction.NOT_COMPARED: "No figure a year earlier to compare",
+}
+
+
+class Movement(StrEnum):
+    """How a value moved from the one a year earlier."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+
+
+MOVEMENT_WORDS: dict[Movement, str] = {
+    Movement.UP: "up from",
+    Movement.DOWN: "down from",
+    Movement.SAME: "the same as",
+}
+MOVEMENT_ICONS: dict[Movement, str] = {
+    Movement.UP: "arrow-up-right",
+    Movement.DOWN: "arrow-down-right",
+    Movement.SAME: "arrow-right",
 }
 
 COMPARISON_WORDS: dict[Comparison, str] = {
@@ -69,10 +94,63 @@ KEY: tuple[tuple[RatingStatus, str], ...] = (
     (RatingStatus.NONE, "monitoring only, or the result is the baseline the target is set from."),
     (RatingStatus.NO_DATA, "no recent result, or a figure the rule needs is missing."),
 )
-SIGNIFICANTLY = (
-    "“Significantly” means the difference is bigger than chance alone would explain, judged "
-    "with 95% confidence intervals."
+SIGNIFICANTLY_MEANS = (
+    "the difference is bigger than chance alone would explain, judged with 95% confidence "
+    "intervals."
 )
+SIGNIFICANTLY = f"“Significantly” means {SIGNIFICANTLY_MEANS}"
+
+# Plain-English meanings of the words a resident meets in the public outputs: (term, meaning,
+# words that show the term is used, matched case-insensitively). `glossary_used` picks the ones a
+# page's text uses, so a page explains its own jargon and nothing else.
+GLOSSARY: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Baseline", "the starting figure a target is measured from.", ("baseline",)),
+    (
+        "Comparator",
+        "another area whose figure is set beside this one to judge it, such as the police force "
+        "area, the region or England and Wales.",
+        ("comparator",),
+    ),
+    (
+        "Trajectory",
+        "the straight-line path from the baseline figure to the goal. Each year's figure is "
+        "checked against where that path says it should be by then.",
+        ("trajectory",),
+    ),
+    ("Significantly", SIGNIFICANTLY_MEANS, ("significant",)),
+    (
+        "Per 1,000 (or 100,000) population",
+        "for every 1,000 (or 100,000) people living in the area, so that places of different "
+        "sizes can be compared.",
+        ("per 1,000", "per 100,000"),
+    ),
+    (
+        "LSOA",
+        "Lower-layer Super Output Area: a small neighbourhood used for official statistics, "
+        "home to about 1,500 people.",
+        ("lsoa",),
+    ),
+    (
+        "VCSE",
+        "the voluntary, community and social enterprise sector: charities, community groups and "
+        "social enterprises.",
+        ("vcse",),
+    ),
+    (
+        "MARAC",
+        "Multi-Agency Risk Assessment Conference: a regular meeting where the police, council, "
+        "health and specialist services plan how to keep people at high risk of serious harm "
+        "from domestic abuse safe.",
+        ("marac", "multi-agency risk assessment"),
+    ),
+)
+
+
+def glossary_used(text: str) -> list[tuple[str, str]]:
+    """(term, meaning) for each glossary word the text uses, in the glossary's order."""
+    lowered = text.lower()
+    return [(term, means) for term, means, words in GLOSSARY if any(w in lowered for w in words)]
+
 
 POLARITY_WORDS: dict[Polarity, str] = {
     Polarity.LOWER_IS_BETTER: "Lower is better",
@@ -84,6 +162,26 @@ RULE_WORDS: dict[TargetRule, str] = {
     TargetRule.MATCH_BASELINE: "Match or better the baseline",
     TargetRule.FIXED_TARGET: "Reach a fixed target by a date",
     TargetRule.NONE: "None: monitoring only",
+}
+# How each rule turns a figure into a rating: the key of a view explains the rules its tiles use,
+# and "How ratings and statistics work" explains them all.
+RULE_KEY: dict[TargetRule, str] = {
+    TargetRule.BEAT_COMPARATORS: (
+        "On target when better than every comparator area (for example the police force area, "
+        "the region and England and Wales), close when better than some, off target when better "
+        "than none. A tie is not “better”."
+    ),
+    TargetRule.MATCH_BASELINE: (
+        "On target when equal to or better than the baseline year; close when worse but not "
+        "significantly (or within the measure's tolerance where the sample size is not known); "
+        "off target when significantly worse."
+    ),
+    TargetRule.FIXED_TARGET: (
+        "On target when at or better than the straight line (the trajectory) from the baseline "
+        "to the goal; close when better than the baseline but behind that line; off target when "
+        "no better than the baseline. The baseline year itself is marked “Baseline”, not rated."
+    ),
+    TargetRule.NONE: "Watched without a target: marked “Monitoring”, with no colour.",
 }
 UNIT_WORDS: dict[Unit, str] = {
     Unit.RATE_PER_1000: "Rate per 1,000 population",
@@ -106,6 +204,12 @@ ILLUSTRATIVE_NOTE = (
     "Values marked “Illustrative sample data” were invented for this sample and are not "
     "published anywhere: do not quote them."
 )
+# The compact outputs (the embed's rows) tag an illustrative figure with one word; screen readers
+# still hear the whole ILLUSTRATIVE label.
+ILLUSTRATIVE_SHORT = "Illustrative"
+ILLUSTRATIVE_KEY = (
+    "sample data, invented for this sample and not published anywhere: do not quote it."
+)
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 LICENCE_LINE = "Contains public sector information licensed under the Open Government Licence v3.0."
 
@@ -118,37 +222,57 @@ def action_status_label(status: ActionStatus) -> str:
     return ACTION_STATUS_LABELS[status]
 
 
+def movement(value: float | None, previous_value: float | None) -> Movement | None:
+    """Up, down or the same as the figure a year earlier; None when either is missing."""
+    if value is None or previous_value is None:
+        return None
+    if value > previous_value:
+        return Movement.UP
+    if value < previous_value:
+        return Movement.DOWN
+    return Movement.SAME
+
+
 def direction_sentence(
     direction: Direction,
     value: float | None,
     previous_period: str | None,
     previous_value: float | None,
     unit: Unit,
+    decimals: int | None = None,
 ) -> str:
-    """Direction of travel in words: "Improving on a year earlier: down from 63.0 in 2016/17";
-    where no sample size allows a judgement, just "Up from 13,900 in 2017/18"."""
-    if previous_period is None or previous_value is None or value is None:
-        return DIRECTION_WORDS[Direction.NOT_COMPARED][0]
-    if value > previous_value:
-        movement = "up from"
-    elif value < previous_value:
-        movement = "down from"
-    else:
-        movement = "the same as"
-    figure = f"{movement} {format_value(previous_value, unit)} in {previous_period}"
+    """Direction of travel in words: "Improving: down from 63.0 per 1,000 in 2016/17"; where
+    no sample size allows a judgement, just "Up from 13,900 in 2017/18"."""
+    moved = movement(value, previous_value)
+    if previous_period is None or moved is None:
+        return DIRECTION_WORDS[Direction.NOT_COMPARED]
+    shown = format_value(previous_value, unit, decimals)
+    figure = f"{MOVEMENT_WORDS[moved]} {shown} in {previous_period}"
     if direction is Direction.NOT_COMPARED:
         return figure[0].upper() + figure[1:]
-    return f"{DIRECTION_WORDS[direction][0]}: {figure}"
+    return f"{DIRECTION_WORDS[direction]}: {figure}"
 
 
-def revised_sentence(was: float | None, unit: Unit, was_label: str, version: int, on: str) -> str:
-    shown = format_value(was, unit) if was is not None else "a withheld figure"
+def revised_sentence(
+    was: float | None,
+    unit: Unit,
+    was_label: str,
+    version: int,
+    on: str,
+    decimals: int | None = None,
+) -> str:
+    shown = format_value(was, unit, decimals) if was is not None else "a withheld figure"
     return f"{REVISED}: was {shown} ({was_label}) in version {version} of {on}"
 
 
-def changed_sentence(published_value: float | None, unit: Unit, published: RatingStatus) -> str:
+def changed_sentence(
+    published_value: float | None,
+    unit: Unit,
+    published: RatingStatus,
+    decimals: int | None = None,
+) -> str:
     """Members' mark on a figure that differs from the latest version's, with the published one."""
-    shown = format_value(published_value, unit)
+    shown = format_value(published_value, unit, decimals)
     return f"{CHANGED}: published as {shown} ({STATUS_LABELS[published]})"
 
 

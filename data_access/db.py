@@ -4,18 +4,82 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
 _state: dict[str, object] = {}
+
+T = TypeVar("T")
+
+# Errors that may mean the database is away (is_unavailable says which do): the app answers them
+# with 503 and Retry-After rather than 500.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeoutError)
+# PostgreSQL SQLSTATE classes of a database that is away rather than of a bad query: connection
+# exception, operator intervention (shutting down, starting up) and insufficient resources
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53")
+_SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY and SQLITE_LOCKED: another writer held on too long
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether a database error means the database cannot be reached for now (restarting,
+    unreachable, locked) rather than a fault in the app."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.orig
+    if hasattr(cause, "sqlstate") or hasattr(cause, "pgcode"):  # psycopg 3 or psycopg2
+        code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        return code is None or code.startswith(_UNAVAILABLE_SQLSTATES)  # None: cannot connect
+    return (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_BUSY_CODES
+
+
+def _first_line(error: DBAPIError) -> str:
+    """The driver's message without the SQL and its parameters (they may hold e-mail addresses)."""
+    lines = str(error.orig).strip().splitlines()
+    return f"{type(error.orig).__name__}: {lines[0] if lines else ''}"
+
+
+class _ReadSession(Session):
+    """A read session that runs a statement once more, on a new connection, when the pooled one
+    was dropped under it (a database restart, a proxy closing connections). pool_pre_ping catches
+    a dead connection at checkout; this catches one that dies after."""
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._once_more_if_dropped(super().execute, *args, **kwargs)
+
+    def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._once_more_if_dropped(super().scalar, *args, **kwargs)
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._once_more_if_dropped(super().scalars, *args, **kwargs)
+
+    def _once_more_if_dropped(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return call(*args, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated or self.new or self.dirty or self.deleted:
+                raise
+            logger.warning(
+                "database connection dropped during a read (%s): retrying once", _first_line(error)
+            )
+            self.rollback()
+            return call(*args, **kwargs)
 
 
 def make_engine(url: str) -> Engine:
@@ -44,7 +108,12 @@ def configure(url: str) -> Engine:
     if "engine" in _state:
         _state["engine"].dispose()  # type: ignore[attr-defined]
     engine = make_engine(url)
-    _state.update(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    _state.update(
+        url=url,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        reads=sessionmaker(engine, class_=_ReadSession, expire_on_commit=False),
+    )
     return engine
 
 
@@ -59,8 +128,8 @@ def engine() -> Engine:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """A read session."""
-    factory: sessionmaker[Session] = _state["sessions"]  # type: ignore[assignment]
+    """A read session: a statement whose connection was dropped under it runs once more."""
+    factory: sessionmaker[Session] = _state["reads"]  # type: ignore[assignment]
     with factory() as s:
         yield s
 
@@ -87,7 +156,7 @@ def scratch_postgres_schema(base_url: str, prefix: str = "scratch") -> Iterator[
     other's data.
     """
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url)
+    admin = sa.create_engine(base_url, pool_pre_ping=True)  # survives a restart meanwhile
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
     sep = "&" if "?" in base_url else "?"

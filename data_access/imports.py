@@ -1,20 +1,34 @@
-"""Loading a results file: validate everything first, then one set-based, all-or-nothing write.
+"""Loading a results file: validate everything first, then one all-or-nothing write.
 
 A result is never overwritten unrecorded (PRODUCT.md section 2): before a row is replaced or
 removed (`value` DELETE), its old figures, with when and by whom they were loaded, are copied
 to result_revision in the same transaction, so a report can be read as it stood at any time
 (data_access.revisions).
+
+Imports are serialised across every partnership, worker and server (INTERFACES.md section 7):
+the period table is shared, and two imports of one file would otherwise both insert its new
+periods and results. A writing import first takes a lock held until its transaction ends (a
+PostgreSQL advisory lock; SQLite's write lock), waiting up to 30 seconds for another import to
+finish before giving up with ImportBusy, having saved nothing. A dry run takes no lock and
+writes nothing, not even a new period.
+
+The rows are compared with what is stored, and written, a batch at a time (all in the one
+transaction), so a file of a million rows never holds a million stored results in memory.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dashboard.periods import Period
@@ -27,6 +41,14 @@ logger = logging.getLogger(__name__)
 
 _COMPARED = ("value", "numerator", "denominator", "note", "source", "illustrative")
 _ID_CHUNK = 5_000  # ids per IN (...) on SQLite: well under its limit of bound parameters
+_BATCH_ROWS = 20_000  # file rows compared with the stored results and written at a time
+_BATCH_PAIRS = 400  # (measure, period) pairs looked up at a time: two bound parameters each
+
+IMPORT_LOCK_TIMEOUT = 30.0  # seconds a second import waits for the first to finish
+_LOCK_POLL = 0.1  # seconds between tries for PostgreSQL's advisory lock
+# PostgreSQL advisory lock (two int4 keys): this one, then a hash of the schema, so that
+# databases sharing a server (tests, staging beside production) do not wait for each other
+_LOCK_KEY = 0x43535044  # "CSPD"
 
 
 class ImportRejected(ValueError):
@@ -36,6 +58,17 @@ class ImportRejected(ValueError):
         self.filename = filename
         self.problems = tuple(problems)
         super().__init__(f"{filename}: {len(problems)} problem(s); nothing was saved")
+
+
+class ImportBusy(RuntimeError):
+    """Another import kept the lock for longer than the wait: nothing was saved."""
+
+    def __init__(self, waited: float) -> None:
+        self.waited = waited
+        super().__init__(
+            f"another import is running (waited {waited:g} s for it to finish): nothing was "
+            "saved; try again in a minute."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +89,81 @@ class ImportSummary:
         )
 
 
-def ensure_periods(session: Session, periods: Iterable[Period]) -> dict[str, int]:
-    """Period ids by canonical label, inserting the missing ones."""
+def lock_imports(session: Session, timeout: float | None = None) -> None:
+    """Hold the import lock until the session's transaction ends, waiting up to `timeout`
+    seconds (default IMPORT_LOCK_TIMEOUT) for another import to release it; ImportBusy if it
+    does not.
+
+    Call it first in a transaction that writes results (write_rows does). PostgreSQL: an
+    advisory transaction lock, polled. SQLite: the database's write lock, taken at once with
+    BEGIN IMMEDIATE under a busy timeout of `timeout` (a transaction that has written already
+    holds it)."""
+    if timeout is None:
+        timeout = IMPORT_LOCK_TIMEOUT
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        _lock_postgres(connection, timeout)
+    elif dialect == "sqlite":
+        _lock_sqlite(connection, timeout)
+
+
+def _lock_postgres(connection: Connection, timeout: float) -> None:
+    attempt = sa.text("SELECT pg_try_advisory_xact_lock(:key, hashtext(current_schema()))")
+    deadline = time.monotonic() + timeout
+    while not connection.scalar(attempt, {"key": _LOCK_KEY}):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise ImportBusy(timeout)
+        time.sleep(min(_LOCK_POLL, left))
+
+
+def _lock_sqlite(connection: Connection, timeout: float) -> None:
+    raw = connection.connection.dbapi_connection
+    if raw is None or raw.in_transaction:
+        return  # a transaction that has written holds the write lock already
+    (previous,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.execute(f"PRAGMA busy_timeout = {max(0, round(timeout * 1000))}")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            raise ImportBusy(timeout) from error
+        raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def ensure_periods(
+    session: Session, periods: Iterable[Period], *, create: bool = True
+) -> dict[str, int]:
+    """Period ids by canonical label, inserting the missing ones.
+
+    Safe beside another transaction inserting the same period (ON CONFLICT DO NOTHING, then
+    read back). With create=False nothing is written: a missing period gets a negative id,
+    which no stored row has (for a dry run)."""
     wanted = {p.label: p for p in periods}
-    found = dict(
+    found = _period_ids(session, wanted)
+    missing = [wanted[label] for label in wanted if label not in found]
+    if missing and not create:
+        return {**found, **{p.label: -n for n, p in enumerate(missing, start=1)}}
+    if missing:
+        values = [{"label": p.label, "start_date": p.start, "end_date": p.end} for p in missing]
+        if session.get_bind().dialect.name == "postgresql":
+            insert = postgresql.insert(PeriodRow).on_conflict_do_nothing()
+        else:
+            insert = sqlite.insert(PeriodRow).on_conflict_do_nothing()
+        session.execute(insert, values)
+        found = _period_ids(session, wanted)
+    return found
+
+
+def _period_ids(session: Session, labels: Iterable[str]) -> dict[str, int]:
+    return dict(
         session.execute(
-            sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
+            sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(list(labels)))
         ).all()
     )
-    missing = [wanted[label] for label in wanted if label not in found]
-    if missing:
-        session.execute(
-            sa.insert(PeriodRow),
-            [{"label": p.label, "start_date": p.start, "end_date": p.end} for p in missing],
-        )
-        found = dict(
-            session.execute(
-                sa.select(PeriodRow.label, PeriodRow.id).where(PeriodRow.label.in_(wanted))
-            ).all()
-        )
-    return found
 
 
 def validate_file(filename: str, content: bytes, today: date | None = None) -> ParsedFile:
@@ -93,14 +181,30 @@ def import_results(
     illustrative: bool = False,
     dry_run: bool = False,
     today: date | None = None,
+    lock_timeout: float | None = None,
 ) -> ImportSummary:
-    """Validate a results file and save it whole, or raise ImportRejected and save nothing."""
+    """Validate a results file and save it whole, or raise ImportRejected and save nothing.
+
+    ImportBusy if another import holds the lock for longer than `lock_timeout` seconds
+    (default IMPORT_LOCK_TIMEOUT). A dry run reads in a transaction that is rolled back: it
+    saves nothing and takes no lock."""
     parsed = validate_file(filename, content, today)
     if parsed.problems:
         logger.warning("rejected results file %s: %d problems", filename, len(parsed.problems))
         raise ImportRejected(filename, parsed.problems)
+    if dry_run:
+        with db.session() as session:  # closed without a commit: rolled back
+            return write_rows(session, parsed.rows, actor, illustrative, True, filename)
     with db.transaction() as session:
-        return write_rows(session, parsed.rows, actor, illustrative, dry_run, filename)
+        return write_rows(
+            session,
+            parsed.rows,
+            actor,
+            illustrative,
+            False,
+            filename,
+            lock_timeout=lock_timeout,
+        )
 
 
 def write_rows(
@@ -110,27 +214,104 @@ def write_rows(
     illustrative: bool,
     dry_run: bool,
     filename: str,
+    *,
+    lock_timeout: float | None = None,
 ) -> ImportSummary:
     """Insert new rows, replace changed ones and remove DELETE rows' results (each audited, the
     old figures kept in result_revision), skip identical ones (reload = no-op).
 
-    A DELETE row for a result that does not exist rejects the whole file (ImportRejected, in a
-    dry run too), so nothing is saved; the caller's transaction rolls back."""
-    period_ids = ensure_periods(session, (r.period for r in rows))
-    existing = _existing(session, rows, period_ids)
+    Unless it is a dry run, first takes the import lock (lock_imports: ImportBusy after
+    `lock_timeout` seconds). A dry run writes nothing at all. A DELETE row for a result that
+    does not exist rejects the whole file (ImportRejected, in a dry run too), so nothing is
+    saved; the caller's transaction rolls back."""
+    if not dry_run:
+        lock_imports(session, lock_timeout)
+    period_ids = ensure_periods(session, (r.period for r in rows), create=not dry_run)
     stamp = audit.now()
-    inserts, updates, audit_rows = [], [], []
-    deleted_ids: list[int] = []
+    inserted = replaced = deleted = 0
     missing: list[ResultRow] = []
+    for batch in _batches(rows, period_ids):
+        changes = _compare(session, batch, period_ids, actor, illustrative, stamp, filename)
+        missing.extend(changes.missing)
+        inserted += len(changes.inserts)
+        replaced += len(changes.updates)
+        deleted += len(changes.deleted_ids)
+        if not dry_run and not missing:  # after a missing DELETE row, only look for more
+            _write(session, changes, stamp, actor)
+    if missing:
+        raise ImportRejected(filename, _nothing_to_delete(session, missing, period_ids))
+    changed = inserted + replaced + deleted
+    if not dry_run and changed:
+        audit.record(
+            session,
+            actor,
+            "import-results",
+            filename,
+            rows=len(rows),
+            inserted=inserted,
+            replaced=replaced,
+            deleted=deleted,
+        )
+        versions.bump(session)
+    return ImportSummary(len(rows), inserted, replaced, len(rows) - changed, dry_run, deleted)
+
+
+@dataclass(slots=True)
+class _Changes:
+    """What one batch of rows does to the stored results."""
+
+    inserts: list[dict]
+    updates: list[dict]
+    deleted_ids: list[int]
+    audit_rows: list[dict]
+    missing: list[ResultRow]  # DELETE rows with no result to delete
+
+
+def _batches(
+    rows: Sequence[ResultRow], period_ids: dict[str, int]
+) -> Iterator[tuple[list[ResultRow], set[tuple[str, int]]]]:
+    """The rows in batches, each with its (measure, period id) pairs; a pair's rows are never
+    split between batches, and rows keep the file's order within a pair."""
+    groups: dict[tuple[str, int], list[ResultRow]] = {}
     for row in rows:
+        pair = (row.measure_code, period_ids[row.period.label])
+        group = groups.get(pair)
+        if group is None:
+            groups[pair] = group = []
+        group.append(row)
+    batch: list[ResultRow] = []
+    pairs: set[tuple[str, int]] = set()
+    for pair, group in groups.items():
+        if batch and (len(batch) + len(group) > _BATCH_ROWS or len(pairs) >= _BATCH_PAIRS):
+            yield batch, pairs
+            batch, pairs = [], set()
+        batch.extend(group)
+        pairs.add(pair)
+    if batch:
+        yield batch, pairs
+
+
+def _compare(
+    session: Session,
+    batch: tuple[list[ResultRow], set[tuple[str, int]]],
+    period_ids: dict[str, int],
+    actor: str,
+    illustrative: bool,
+    stamp: datetime,
+    filename: str,
+) -> _Changes:
+    rows, pairs = batch
+    existing = _existing(session, pairs)
+    changes = _Changes([], [], [], [], [])
+    for row in rows:
+        key = (row.measure_code, row.area_code, period_ids[row.period.label])
+        old = existing.get(key)
         if row.delete:
-            key = (row.measure_code, row.area_code, period_ids[row.period.label])
-            old = existing.get(key)
             if old is None:
-                missing.append(row)
+                changes.missing.append(row)
                 continue
-            deleted_ids.append(old["id"])
-            audit_rows.append(
+            changes.deleted_ids.append(old["id"])
+            changes.audit_rows.append(
                 {
                     "actor": actor,
                     "action": "delete",
@@ -151,10 +332,8 @@ def write_rows(
             "source": row.source,
             "illustrative": illustrative,
         }
-        key = (row.measure_code, row.area_code, period_ids[row.period.label])
-        old = existing.get(key)
         if old is None:
-            inserts.append(
+            changes.inserts.append(
                 {
                     **values,
                     "measure_code": key[0],
@@ -165,8 +344,10 @@ def write_rows(
                 }
             )
         elif any(old[name] != values[name] for name in _COMPARED):
-            updates.append({**values, "id": old["id"], "loaded_at": stamp, "loaded_by": actor})
-            audit_rows.append(
+            changes.updates.append(
+                {**values, "id": old["id"], "loaded_at": stamp, "loaded_by": actor}
+            )
+            changes.audit_rows.append(
                 {
                     "actor": actor,
                     "action": "replace-result",
@@ -179,39 +360,20 @@ def write_rows(
                     },
                 }
             )
-    if missing:
-        raise ImportRejected(filename, _nothing_to_delete(session, missing, period_ids))
-    if not dry_run and (inserts or updates or deleted_ids):
-        # first, while the old figures are still the current ones
-        _keep_revisions(session, [u["id"] for u in updates], stamp, actor, removed=False)
-        _keep_revisions(session, deleted_ids, stamp, actor, removed=True)
-        if inserts:
-            session.execute(sa.insert(ResultTableRow), inserts)
-        if updates:
-            session.execute(sa.update(ResultTableRow), updates)
-        for ids_match in _id_matches(session, deleted_ids):
-            session.execute(sa.delete(ResultTableRow).where(ids_match))
-        audit.record_many(session, audit_rows)
-        audit.record(
-            session,
-            actor,
-            "import-results",
-            filename,
-            rows=len(rows),
-            inserted=len(inserts),
-            replaced=len(updates),
-            deleted=len(deleted_ids),
-        )
-        versions.bump(session)
-    changed = len(inserts) + len(updates) + len(deleted_ids)
-    return ImportSummary(
-        len(rows),
-        len(inserts),
-        len(updates),
-        len(rows) - changed,
-        dry_run,
-        len(deleted_ids),
-    )
+    return changes
+
+
+def _write(session: Session, changes: _Changes, stamp: datetime, actor: str) -> None:
+    # first, while the old figures are still the current ones
+    _keep_revisions(session, [u["id"] for u in changes.updates], stamp, actor, removed=False)
+    _keep_revisions(session, changes.deleted_ids, stamp, actor, removed=True)
+    if changes.inserts:
+        session.execute(sa.insert(ResultTableRow), changes.inserts)
+    if changes.updates:
+        session.execute(sa.update(ResultTableRow), changes.updates)
+    for ids_match in _id_matches(session, changes.deleted_ids):
+        session.execute(sa.delete(ResultTableRow).where(ids_match))
+    audit.record_many(session, changes.audit_rows)
 
 
 def _keep_revisions(
@@ -275,10 +437,8 @@ def _nothing_to_delete(
     return problems
 
 
-def _existing(
-    session: Session, rows: Sequence[ResultRow], period_ids: dict[str, int]
-) -> dict[tuple[str, str, int], dict]:
-    codes = {r.measure_code for r in rows}
+def _existing(session: Session, pairs: set[tuple[str, int]]) -> dict[tuple[str, int, int], dict]:
+    """The stored results of these (measure, period id) pairs, by (measure, area, period id)."""
     t = ResultTableRow
     stmt = sa.select(
         t.id,
@@ -286,5 +446,5 @@ def _existing(
         t.area_code,
         t.period_id,
         *(getattr(t, n) for n in _COMPARED),
-    ).where(t.measure_code.in_(codes), t.period_id.in_(set(period_ids.values())))
+    ).where(sa.tuple_(t.measure_code, t.period_id).in_(sorted(pairs)))
     return {(r.measure_code, r.area_code, r.period_id): r._asdict() for r in session.execute(stmt)}

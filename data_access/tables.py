@@ -254,6 +254,8 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime]
+    # Part of every session's token: moving it on ends all the user's sessions (users.end_sessions)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MembershipRow(Base):

@@ -46,12 +46,14 @@ class UserError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SignedInUser:
-    """A user as flask-login holds them: id, e-mail, role and the partnerships they belong to."""
+    """A user as flask-login holds them: id, e-mail, role, the partnerships they belong to, and
+    the session version their sessions must carry (end_sessions moves it on)."""
 
     id: int
     email: str
     role: Role
     member_of: frozenset[str]
+    session_version: int
 
     # flask-login's user interface; a user we load is always an active, signed-in one
     is_authenticated = True
@@ -59,7 +61,8 @@ class SignedInUser:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The token flask-login keeps in the session: id and session version (user_for_session)."""
+        return f"{self.id}:{self.session_version}"
 
 
 def normalise_email(email: str) -> str:
@@ -129,6 +132,8 @@ def save_user(
         row.password_hash = _hasher.hash(password)
         row.role = user_role.value
         session.flush()
+        if not created:  # a new password: a session signed in with the old one must not go on
+            end_sessions(row.id, session)
         session.execute(sa.delete(MembershipRow).where(MembershipRow.user_id == row.id))
         session.add_all(MembershipRow(user_id=row.id, partnership_id=i) for i in ids.values())
         audit.record(
@@ -155,7 +160,7 @@ def _user(session: Session, row: UserRow) -> SignedInUser:
             .join(MembershipRow, MembershipRow.partnership_id == PartnershipRow.id)
             .where(MembershipRow.user_id == row.id)
         )
-    return SignedInUser(row.id, row.email, role, frozenset(slugs))
+    return SignedInUser(row.id, row.email, role, frozenset(slugs), row.session_version)
 
 
 def user_by_id(user_id: int | str) -> SignedInUser | None:
@@ -167,6 +172,32 @@ def user_by_id(user_id: int | str) -> SignedInUser | None:
     with db.session() as session:
         row = session.get(UserRow, key)
         return _user(session, row) if row is not None else None
+
+
+def user_for_session(token: str) -> SignedInUser | None:
+    """The user a session token (SignedInUser.get_id) names, or None when there is no such user
+    or their sessions were ended since the token was made."""
+    user_id, _, version = (token or "").partition(":")
+    user = user_by_id(user_id)
+    if user is None or version != str(user.session_version):
+        return None
+    return user
+
+
+def end_sessions(user_id: int, session: Session | None = None) -> None:
+    """End every session of this user, wherever its cookie is: signing out, a new password and
+    disabling a user all call this. Pass `session` to make it part of a larger write."""
+    statement = (
+        sa.update(UserRow)
+        .where(UserRow.id == user_id)
+        .values(session_version=UserRow.session_version + 1)
+    )
+    if session is not None:
+        session.execute(statement)
+    else:
+        with db.transaction() as own:
+            own.execute(statement)
+    logger.info("sessions of user %s ended", user_id)
 
 
 def check_credentials(email: str, password: str) -> SignedInUser | None:

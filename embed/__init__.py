@@ -2,7 +2,9 @@
 
 It renders the public report of a published version (dashboard/report.py), whoever's browser
 asks: a council page framing it must never show a signed-in member's provisional figures to the
-next reader.
+next reader. It is compact on purpose (issue #11, item 9): one short row per measure (value,
+rating in words with an icon, the reason in one sentence), each linking to the measure's page on
+the dashboard for the detail, so the summary reads within the snippet's frame on a desktop.
 """
 
 from __future__ import annotations
@@ -22,10 +24,9 @@ from dashboard.formatting import format_date, format_value
 from dashboard.model import RatingStatus
 from dashboard.points import parse_version
 from dashboard.report import MeasureEntry, PartnershipReport, PriorityGroup
-from dashboard.summaries import trend_description
-from dashboard.trend import trend_svg
 from data_access.reports import report_for
 from data_access.results import NotVisible
+from layouts.links import measure_href
 
 ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
 
@@ -49,30 +50,20 @@ def icon_svg(name: str) -> Markup:
 
 
 @dataclass(frozen=True, slots=True)
-class ComparatorLine:
-    name: str
-    value: str
-    comparison: str
+class Row:
+    """What one measure's row says, as plain strings for the template."""
 
-
-@dataclass(frozen=True, slots=True)
-class Tile:
     code: str
     title: str
+    href: str
     value: str
+    period: str | None  # the result's period, only when it is not the reporting point's
     status: str
     rating: str
     reason: str
     icon: Markup
-    target: str
-    result_period: str | None
-    direction: str
-    direction_icon: Markup | None
-    comparators: tuple[ComparatorLine, ...]
-    source: str
     illustrative: bool
     revised: str
-    trend: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,24 +71,15 @@ class Count:
     status: str
     label: str
     number: int
+    icon: Markup
 
 
-def _trend(entry: MeasureEntry) -> Markup:
-    """Inline SVG of the report's trend for the measure, described in its <title>."""
-    series = [(p.period, p.value) for p in entry.trend]
-    title = trend_description(entry.title, series, entry.unit)
-    return Markup(trend_svg([v for _, v in series], title))
-
-
-def _direction(entry: MeasureEntry) -> str:
-    previous = entry.previous
-    return wording.direction_sentence(
-        entry.direction,
-        entry.figure.value if entry.figure else None,
-        previous.period if previous else None,
-        previous.value if previous else None,
-        entry.unit,
-    )
+@dataclass(frozen=True, slots=True)
+class KeyItem:
+    status: str
+    label: str
+    meaning: str
+    icon: Markup
 
 
 def _revised(entry: MeasureEntry) -> str:
@@ -113,35 +95,21 @@ def _revised(entry: MeasureEntry) -> str:
     )
 
 
-def tile(entry: MeasureEntry) -> Tile:
-    """What one measure's tile says, as plain strings for the template."""
+def row(entry: MeasureEntry, href: str, point_label: str) -> Row:
+    """One measure's row; `href` is its page on the dashboard, where the detail is."""
     figure = entry.figure
-    direction_icon = wording.DIRECTION_WORDS[entry.direction][1]
-    return Tile(
+    return Row(
         code=entry.code,
         title=entry.title,
+        href=href,
         value=format_value(figure.value if figure else None, entry.unit),
+        period=figure.period if figure and figure.period != point_label else None,
         status=str(entry.rating.status),
         rating=entry.rating.label,
         reason=entry.rating.reason,  # a withheld count says why here
         icon=icon_svg(wording.RATING_ICONS[entry.rating.status]),
-        target=entry.target.text,
-        result_period=figure.period if figure else None,
-        direction=_direction(entry),
-        direction_icon=icon_svg(direction_icon) if direction_icon else None,
-        comparators=tuple(
-            ComparatorLine(
-                c.area.name,
-                format_value(c.figure.value, entry.unit),
-                wording.COMPARISON_WORDS[c.comparison],
-            )
-            for c in entry.comparators
-            if c.figure is not None and c.figure.value is not None
-        ),
-        source=(figure.source if figure else "") or entry.measure_source,
         illustrative=entry.illustrative,
         revised=_revised(entry),
-        trend=_trend(entry),
     )
 
 
@@ -151,7 +119,26 @@ def _heading(group: PriorityGroup) -> str:
 
 def _counts(report: PartnershipReport) -> list[Count]:
     found = report.counts()
-    return [Count(str(s), wording.COUNT_LABELS[s], found[s]) for s in RatingStatus]
+    return [
+        Count(str(s), wording.COUNT_LABELS[s], found[s], icon_svg(wording.RATING_ICONS[s]))
+        for s in RatingStatus
+    ]
+
+
+def key_items() -> list[KeyItem]:
+    """The plain-English key: each rating's word, icon and meaning (the dashboard's key words)."""
+    return [
+        KeyItem(str(s), wording.COUNT_LABELS[s], meaning, icon_svg(wording.RATING_ICONS[s]))
+        for s, meaning in wording.KEY
+    ]
+
+
+def glossary(rows: list[Row], key: list[KeyItem]) -> list[tuple[str, str]]:
+    """The jargon this page uses, explained: only the words that appear on it."""
+    text = " ".join(
+        [*(f"{r.title} {r.value} {r.rating} {r.reason}" for r in rows), *(k.meaning for k in key)]
+    )
+    return wording.glossary_used(text)
 
 
 def open_data_href(slug: str) -> str:
@@ -181,21 +168,30 @@ def public_summary(slug: str) -> Response:
         report = report_for(slug, label, PUBLIC, version)  # never the signed-in audience
     except NotVisible as error:
         return _not_found(str(error))
-    groups = [(_heading(g), [tile(e) for e in entries]) for g, entries in report.grouped()]
+    point = report.point.label
+    groups = [
+        (_heading(g), [row(e, measure_href(slug, e.code, point, version), point) for e in entries])
+        for g, entries in report.grouped()
+    ]
+    key = key_items()
     publication = report.publication
     page = render_template(
         "embed.html",
         report=report,
         groups=groups,
         counts=_counts(report),
+        key=key,
+        glossary=glossary([r for _, rows in groups for r in rows], key),
         as_at=format_date(report.point.end),
         version=publication.version if publication else None,
         published_on=format_date(publication.published_at.date()) if publication else None,
         open_data=open_data_href(slug),
-        dashboard_href=dashboard_href(slug, report.point.label, version),
+        dashboard_href=dashboard_href(slug, point, version),
         ogl_url=wording.OGL_URL,
         service_name=wording.SERVICE_NAME,
         illustrative_label=wording.ILLUSTRATIVE,
+        illustrative_short=wording.ILLUSTRATIVE_SHORT,
+        illustrative_key=wording.ILLUSTRATIVE_KEY,
         any_illustrative=report.any_illustrative(),
     )
     response = Response(page)

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
 
 import afcharts.pio_template  # noqa: F401  (registers the "afcharts" plotly template)
 import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
+from dashboard.chart_spec import ChartPoint, HistoryChart, Series, TargetLine
+from dashboard.formatting import format_date, format_figure, format_value
+from dashboard.model import Unit
+from dashboard.wording import ILLUSTRATIVE, UNIT_WORDS
 from layouts.tables import Cell, data_table
 
 TEMPLATE = "afcharts"
@@ -42,84 +48,165 @@ class Line:
     values: Sequence[float | None]
     low: Sequence[float | None] = ()
     high: Sequence[float | None] = ()
+    text: Sequence[str] = ()  # each value as shown, for hover
+
+
+def plain(text: str) -> str:
+    """Text as Plotly shows it literally: it reads <b>, <br> and <a href> in names, titles and
+    hover text as markup, so a name must reach a figure escaped."""
+    return escape(text, quote=False)
 
 
 def _layout(fig: go.Figure, height: int, y_title: str = "") -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        margin={"l": 60, "r": 30, "t": 30, "b": 40},
         # afcharts puts the legend at x=1, which widens the right margin to fit it beside the plot.
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2},
-        yaxis_title=y_title,
+        yaxis_title=plain(y_title),
+        yaxis_tickformat=",~f",  # thousands separators, no invented decimal places
         font={"size": 14},
     )
     return fig
 
 
-def history_figure(
-    own: Line, comparators: Sequence[Line], target: Line | None, unit: str
-) -> go.Figure:
-    """The measure's history: its 95% interval band, its line, each comparator, the target."""
-    fig = go.Figure()
-    if any(v is not None for v in own.low):
-        fig.add_trace(
-            go.Scatter(
-                x=list(own.labels),
-                y=list(own.high),
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-                connectgaps=False,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=list(own.labels),
-                y=list(own.low),
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=BAND_COLOUR,
-                name="95% confidence interval",
-                hoverinfo="skip",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=list(own.labels),
-            y=list(own.values),
-            name=own.name,
-            mode="lines+markers",
-            line={"color": OWN_COLOUR, "width": 3},
-            marker={"symbol": "circle", "size": 9},
-        )
+def _span(point: ChartPoint) -> str:
+    return f"{point.period} ({format_date(point.start)} to {format_date(point.end)})"
+
+
+def _hover(name: str, point: ChartPoint, chart: HistoryChart) -> str:
+    """What a point says on hover: whose, which period and its span, the figure to the
+    measure's places with its interval, and whether it is illustrative."""
+    shown = format_value(point.value, chart.unit, chart.decimals)
+    text = f"{plain(name)}<br>{plain(_span(point))}<br>{plain(shown)}"
+    if point.low is not None and point.high is not None:
+        low = format_figure(point.low, chart.unit, chart.decimals)
+        high = format_figure(point.high, chart.unit, chart.decimals)
+        text += f" (95% CI {plain(low)} to {plain(high)})"
+    if point.illustrative:
+        text += f"<br>{plain(ILLUSTRATIVE)}"
+    return text
+
+
+def _dates(points: Sequence[ChartPoint]) -> list[str]:
+    return [p.end.isoformat() for p in points]
+
+
+def _series_trace(series: Series, chart: HistoryChart, style: dict) -> go.Scatter:
+    points = series.points
+    return go.Scatter(
+        x=_dates(points),
+        y=[p.value for p in points],
+        name=plain(series.name),
+        text=[_hover(series.name, p, chart) for p in points],
+        hovertemplate="%{text}<extra></extra>",
+        **style,
     )
-    for line, (colour, dash, symbol) in zip(comparators, COMPARATOR_STYLES * 3, strict=False):
-        fig.add_trace(
-            go.Scatter(
-                x=list(line.labels),
-                y=list(line.values),
-                name=line.name,
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 2},
-                marker={"symbol": symbol, "size": 8},
-                connectgaps=True,
-            )
+
+
+def _has_band(own: Series) -> bool:
+    """A shaded band needs two neighbouring points with intervals; else each point gets bars."""
+    return any(a.low is not None and b.low is not None for a, b in pairwise(own.points))
+
+
+def _band(own: Series) -> list[go.Scatter]:
+    """The own series' 95% interval as a shaded band, listed in the legend."""
+    x = _dates(own.points)
+    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "connectgaps": False}
+    return [
+        go.Scatter(x=x, y=[p.high for p in own.points], showlegend=False, **edge),
+        go.Scatter(
+            x=x,
+            y=[p.low for p in own.points],
+            fill="tonexty",
+            fillcolor=BAND_COLOUR,
+            name="95% confidence interval",
+            **edge,
+        ),
+    ]
+
+
+def _bars(own: Series) -> dict:
+    """The own points' 95% intervals as error bars (a lone interval cannot make a band)."""
+    if not any(p.low is not None for p in own.points):
+        return {}
+    above = [
+        p.high - p.value if p.high is not None and p.value is not None else None for p in own.points
+    ]
+    below = [
+        p.value - p.low if p.low is not None and p.value is not None else None for p in own.points
+    ]
+    return {
+        "error_y": {
+            "type": "data",
+            "array": above,
+            "arrayminus": below,
+            "color": OWN_COLOUR,
+            "thickness": 1.5,
+        }
+    }
+
+
+def _target_trace(target: TargetLine, chart: HistoryChart) -> go.Scatter:
+    return go.Scatter(
+        x=[t.day.isoformat() for t in target.points],
+        y=[t.value for t in target.points],
+        name=plain(target.name),
+        mode="lines+markers",
+        line={"color": TARGET_COLOUR, "dash": "dot", "width": 2},
+        marker={"symbol": "star", "size": 10, "color": TARGET_COLOUR},
+        text=[
+            plain(f"{t.role} ({t.period}): {format_value(t.value, chart.unit, chart.decimals)}")
+            for t in target.points
+        ],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _time_axis(fig: go.Figure, chart: HistoryChart) -> None:
+    """Dates, labelled with the partnership's own periods where they end (and the goal's)."""
+    ticks = chart.ticks()
+    fig.update_xaxes(type="date", hoverformat="%d %b %Y", tickfont={"size": 12})
+    if ticks:
+        fig.update_xaxes(
+            tickvals=[day.isoformat() for day, _ in ticks],
+            ticktext=[plain(label) for _, label in ticks],
         )
-    if target is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=list(target.labels),
-                y=list(target.values),
-                name=target.name,
-                mode="lines",
-                line={"color": TARGET_COLOUR, "dash": "dot", "width": 2},
-            )
-        )
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(own.labels))
-    return _layout(fig, 420, unit)
+
+
+def history_figure(chart: HistoryChart) -> go.Figure:
+    """The measure's history on a time axis (each result at its period's end date): its 95%
+    interval (a band, or bars on lone points), its line, each comparator with a figure, and the
+    target's line."""
+    band = _has_band(chart.own)
+    fig = go.Figure(_band(chart.own) if band else [])
+    own_style = {
+        "mode": "lines+markers",
+        "line": {"color": OWN_COLOUR, "width": 3},
+        "marker": {"symbol": "circle", "size": 9},
+        **({} if band else _bars(chart.own)),
+    }
+    fig.add_trace(_series_trace(chart.own, chart, own_style))
+    for series, (colour, dash, symbol) in zip(
+        chart.comparators, COMPARATOR_STYLES * 3, strict=False
+    ):
+        style = {
+            "mode": "lines+markers",
+            "line": {"color": colour, "dash": dash, "width": 2},
+            "marker": {"symbol": symbol, "size": 8},
+            "connectgaps": True,
+        }
+        fig.add_trace(_series_trace(series, chart, style))
+    if chart.target is not None:
+        fig.add_trace(_target_trace(chart.target, chart))
+    _time_axis(fig, chart)
+    fig = _layout(fig, 420, UNIT_WORDS[chart.unit])
+    if chart.unit is Unit.PERCENTAGE:
+        fig.update_yaxes(ticksuffix="%")
+    elif chart.unit is Unit.CURRENCY_GBP:
+        fig.update_yaxes(tickprefix="£")
+    return fig
 
 
 def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure:
@@ -129,11 +216,11 @@ def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure
     fig = make_subplots(
         rows=rows,
         cols=1,
-        subplot_titles=[t for t, _ in panels] or [""],
+        subplot_titles=[plain(t) for t, _ in panels] or [""],
         vertical_spacing=PANEL_GAP / height if rows > 1 else 0.0,
     )
     for row, (_, lines) in enumerate(panels, start=1):
-        names = [line.name for line in lines]
+        names = [plain(line.name) for line in lines]
         values = [line.values[0] if line.values else None for line in lines]
         plus = [
             (line.high[0] - v) if line.high and line.high[0] is not None and v is not None else None
@@ -152,6 +239,8 @@ def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure
                 mode="markers",
                 showlegend=False,
                 marker={"color": colours, "symbol": symbols, "size": 11},
+                text=[plain(line.text[0]) if line.text else "" for line in lines],
+                hovertemplate="%{y}: %{text}<extra></extra>",
                 error_x={
                     "type": "data",
                     "array": plus,
@@ -164,6 +253,7 @@ def comparison_figure(panels: Sequence[tuple[str, Sequence[Line]]]) -> go.Figure
             col=1,
         )
         fig.update_yaxes(autorange="reversed", row=row, col=1)
+        fig.update_xaxes(tickformat=",~f", row=row, col=1)
     return _layout(fig, height)
 
 

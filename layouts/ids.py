@@ -46,3 +46,13 @@ MEASURE_SHOWN = "measure-shown"
 COUNTY_SHOWN = "county-shown"
 MEASURE_DOWNLOAD_AREA = "measure-download-area"
 ACCOUNT_LINK = "shell-account-link"
+
+PARTNERSHIPS_STATE = "partnerships-state"
+PARTNERSHIPS_BODY = "partnerships-body"
+
+# Each page's <title> (WCAG 2.4.2): one store per view, all read by one clientside callback.
+PAGE_TITLE = "page-title"
+OVERVIEW_TITLE = {"type": PAGE_TITLE, "view": "overview"}
+PRIORITY_TITLE = {"type": PAGE_TITLE, "view": "priority"}
+MEASURE_TITLE = {"type": PAGE_TITLE, "view": "measure"}
+COUNTY_TITLE = {"type": PAGE_TITLE, "view": "county"}

@@ -37,6 +37,11 @@ def county_href(code: str, period: str | None = None) -> str:
     return _with_query(f"/county/{quote(code)}", period=period)
 
 
+def embed_href(slug: str, period: str | None = None, version: str | int | None = None) -> str:
+    """The partnership's public summary (server-rendered, no JavaScript)."""
+    return _with_query(f"/embed/{quote(slug)}", period=period, version=version)
+
+
 @dataclass(frozen=True, slots=True)
 class PageLinks:
     """Where a page's links lead: its partnership at the point and version in its own URL (a

@@ -11,16 +11,19 @@ import dash_ag_grid as dag
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard import chart_spec
+from dashboard.chart_spec import HistoryChart
 from dashboard.exports import neutralise
-from dashboard.formatting import format_date, format_number
+from dashboard.formatting import format_date, format_figure, format_number
 from dashboard.intervals import interval_for
-from dashboard.model import Result, TargetRule
+from dashboard.model import Result, Unit
 from dashboard.report import CommentEntry, MeasureEntry, PartnershipReport
-from dashboard.summaries import history_summary
-from dashboard.wording import POLARITY_WORDS, RULE_WORDS, UNIT_WORDS
+from dashboard.summaries import history_summary, target_summary
+from dashboard.wording import ILLUSTRATIVE, POLARITY_WORDS, RULE_WORDS, UNIT_WORDS
 from layouts import charts, ids, tiles
 from layouts.headings import illustrative_note, point_heading
 from layouts.links import PageLinks
+from layouts.tables import Cell
 
 GRID_COLUMNS = (
     "period",
@@ -77,64 +80,42 @@ def history_rows(entry: MeasureEntry, history: Sequence[Result]) -> list[dict[st
     return rows
 
 
-def _line(
-    name: str, results: Sequence[Result], labels: list[str], entry: MeasureEntry
-) -> charts.Line:
-    by_label = {r.period: r for r in results}
-    values, low, high = [], [], []
-    for label in labels:
-        r = by_label.get(label)
-        ci = interval_for(r.observation, entry.unit) if r else None
-        values.append(r.value if r else None)
-        low.append(ci[0] if ci else None)
-        high.append(ci[1] if ci else None)
-    return charts.Line(name, labels, values, low, high)
+def _cell(value: float | None, chart: HistoryChart) -> str:
+    return "" if value is None else format_figure(value, chart.unit, chart.decimals)
 
 
-def _target_line(entry: MeasureEntry, labels: list[str]) -> charts.Line | None:
-    target = entry.target
-    if target.rule is TargetRule.MATCH_BASELINE and target.baseline_value is not None:
-        return charts.Line(
-            f"Baseline to match ({target.baseline_period})",
-            labels,
-            [target.baseline_value] * len(labels),
-        )
-    if (
-        target.rule is TargetRule.FIXED_TARGET
-        and target.target is not None
-        and target.target_period
-    ):
-        return charts.Line(
-            f"Trajectory to {target.target_period} goal",
-            [target.baseline_period or "", target.target_period],
-            [target.baseline_value, target.target],
-        )
-    return None
+def chart_rows(chart: HistoryChart) -> tuple[list[str], list[list[Cell]]]:
+    """The chart's figures as a table: a row per period (by end date), a column per area, and
+    the target line's value at each period it spans."""
+    by_area = [{p.period: p for p in s.points} for s in chart.series]
+    columns = ["Period", "Ends", *[s.name for s in chart.series]]
+    if chart.target is not None:
+        columns.append(chart.target.name)
+    rows: list[list[Cell]] = []
+    for period, end in chart.periods():
+        row: list[Cell] = [period, format_date(end)]
+        for points in by_area:
+            point = points.get(period)
+            cell = _cell(point.value if point else None, chart)
+            marked = cell and point is not None and point.illustrative
+            row.append([cell, " ", tiles.tag(ILLUSTRATIVE, "illustrative")] if marked else cell)
+        if chart.target is not None:
+            row.append(_cell(chart.target.value_at(end), chart))
+        rows.append(row)
+    return columns, rows
 
 
 def history_chart(entry: MeasureEntry, history: Sequence[Result]) -> Component:
-    own = [r for r in history if r.area_code == entry.area.code]
-    labels = [r.period for r in own] or list(dict.fromkeys(r.period for r in history))
-    comparators = [
-        _line(c.area.name, [r for r in history if r.area_code == c.area.code], labels, entry)
-        for c in entry.comparators
-        if any(r.area_code == c.area.code for r in history)
-    ]
-    own_line = _line(entry.area.name, own, labels, entry)
-    fig = charts.history_figure(
-        own_line, comparators, _target_line(entry, labels), UNIT_WORDS[entry.unit]
-    )
+    chart = chart_spec.history_chart(entry, history)
+    series = [(p.period, p.value) for p in chart.own.points]
     beside = [(c.area.name, c.figure.value) for c in entry.comparators if c.figure is not None]
-    summary = history_summary(
-        entry.area.name, list(zip(labels, own_line.values, strict=True)), entry.unit, beside
-    )
-    rows = [
-        [label, *[format_number(line.values[i], entry.unit) for line in (own_line, *comparators)]]
-        for i, label in enumerate(labels)
-    ]
-    columns = ["Period", entry.area.name, *[c.name for c in comparators]]
+    summary = history_summary(entry.area.name, series, entry.unit, beside, entry.decimals)
+    if chart.target is not None:
+        summary += " " + target_summary(chart)
+    columns, rows = chart_rows(chart)
+    caption = f"{entry.title} by period ({UNIT_WORDS[entry.unit].lower()})"
     return charts.chart_figure(
-        "measure-history-chart", fig, summary, columns, rows, f"{entry.title} by period"
+        "measure-history-chart", charts.history_figure(chart), summary, columns, rows, caption
     )
 
 
@@ -191,14 +172,45 @@ def commentary(notes: Sequence[CommentEntry]) -> html.Section:
     )
 
 
-def grid(rows: Sequence[dict[str, Any]]) -> html.Section:
+NUMBER_COLUMNS = ("value", "ci_low", "ci_high", "numerator", "denominator")
+SHOWN = "_shown"  # suffix of the text a number column displays
+
+
+def _shown(entry: MeasureEntry, column: str, value: Any) -> str:
+    """A grid number as every other table shows it: the measure's places (counts whole), with
+    thousands separators, £ and %."""
+    if not isinstance(value, int | float):
+        return ""
+    if column in ("numerator", "denominator"):
+        return format_number(value, Unit.COUNT)
+    return format_figure(value, entry.unit, entry.decimals)
+
+
+def _column(column: str) -> dict[str, Any]:
+    definition: dict[str, Any] = {"field": column, "headerName": GRID_HEADERS[column]}
+    if column in NUMBER_COLUMNS:
+        # The cell keeps the number (it sorts and filters as one) and shows the text made here
+        definition |= {
+            "valueFormatter": {"function": f"params.data.{column}{SHOWN}"},
+            "filter": "agNumberColumnFilter",
+            "type": "rightAligned",
+        }
+    return definition
+
+
+def grid(entry: MeasureEntry, rows: Sequence[dict[str, Any]]) -> html.Section:
+    data = [
+        {k: neutralise(v) for k, v in row.items()}
+        | {f"{c}{SHOWN}": _shown(entry, c, row[c]) for c in NUMBER_COLUMNS}
+        for row in rows
+    ]
     return html.Section(
         [
             html.H2("The data"),
             dag.AgGrid(
                 id=ids.MEASURE_GRID,
-                rowData=[{k: neutralise(v) for k, v in row.items()} for row in rows],
-                columnDefs=[{"field": c, "headerName": GRID_HEADERS[c]} for c in GRID_COLUMNS],
+                rowData=data,
+                columnDefs=[_column(c) for c in GRID_COLUMNS],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True},
                 dashGridOptions={"domLayout": "autoHeight"},
                 className="ag-theme-alpine",
@@ -209,7 +221,7 @@ def grid(rows: Sequence[dict[str, Any]]) -> html.Section:
 
 def header(report: PartnershipReport, entry: MeasureEntry, links: PageLinks) -> list[Component]:
     summary = [
-        html.P(tiles.figure_line(entry, reason=False)),
+        html.P(tiles.figure_line(entry)),
         tiles.rating_badge(entry.rating.status, entry.rating.label),
         html.P(entry.rating.reason, className="reason"),
         html.P(["Target: ", entry.target.text]),
@@ -237,7 +249,7 @@ def body(report: PartnershipReport, entry: MeasureEntry, history: Sequence[Resul
         html.Section([html.H2("History"), history_chart(entry, history)]),
         commentary(report.commentary_for(entry.code)),
         definition(entry),
-        grid(history_rows(entry, history)),
+        grid(entry, history_rows(entry, history)),
     ]
 
 

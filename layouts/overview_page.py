@@ -35,7 +35,8 @@ def priority_options(report: PartnershipReport) -> list[dict[str, str]]:
 
 
 def counts(report: PartnershipReport, priority: int | None) -> list[Component]:
-    return [tiles.rating_counts(report.counts(priority)), tiles.rating_key()]
+    rules = (e.rule for e in report.entries(priority))
+    return [tiles.rating_counts(report.counts(priority)), tiles.rating_key(rules)]
 
 
 def tile_sections(

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from layouts import ids
+from layouts import ids, titles
 
 LOADING = "Loading results…"
 ALL_PRIORITIES = "all"
@@ -36,11 +36,13 @@ def _page(
     header_id: str,
     controls: Component,
     body: list[Component],
+    title_id: dict[str, str],
 ) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=state_id, data=state),
             dcc.Store(id=shown_id, data=None),
+            dcc.Store(id=title_id, data=None),  # filled from the URL by callbacks/page_status.py
             dcc.Location(id=location_id, refresh="callback-nav"),
             html.Div(html.P(LOADING, className="loading"), id=header_id),
             controls,
@@ -82,6 +84,7 @@ def overview(
             html.Div(id=ids.OVERVIEW_COUNTS, **{"aria-live": "polite"}, className="counts-region"),
             html.Div(id=ids.OVERVIEW_TILES),
         ],
+        ids.OVERVIEW_TITLE,
     )
 
 
@@ -111,6 +114,7 @@ def priority(
         ids.PRIORITY_HEADER,
         _period_controls(ids.PRIORITY_CONTROLS, ids.PRIORITY_PERIOD_PICKER, period),
         [html.Div(id=ids.PRIORITY_BODY)],
+        ids.PRIORITY_TITLE,
     )
 
 
@@ -145,6 +149,7 @@ def measure(
                 className="download",
             ),
         ],
+        ids.MEASURE_TITLE,
     )
 
 
@@ -158,10 +163,11 @@ def county(code: str | None = None, period: str | None = None, **_unknown: str) 
         ids.COUNTY_HEADER,
         _period_controls(ids.COUNTY_CONTROLS, ids.COUNTY_PERIOD_PICKER, period),
         [html.Div(id=ids.COUNTY_BODY)],
+        ids.COUNTY_TITLE,
     )
 
 
-NOT_FOUND_TITLE = "Page not found"
+NOT_FOUND_TITLE = titles.NOT_FOUND
 
 
 def not_found_panel() -> html.Div:
@@ -180,5 +186,15 @@ def not_found_panel() -> html.Div:
 
 
 def not_found(**_unknown: str) -> html.Div:
-    """Any address that matches no page."""
+    """Any address that matches no page (its title is the registered page's, in app.py)."""
     return not_found_panel()
+
+
+def partnerships(**_unknown: str) -> html.Div:
+    """/partnerships: every partnership and every county or force view (the header's link)."""
+    return html.Div(
+        [
+            dcc.Store(id=ids.PARTNERSHIPS_STATE, data={}),
+            html.Div(html.P(LOADING, className="loading"), id=ids.PARTNERSHIPS_BODY),
+        ]
+    )

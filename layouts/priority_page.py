@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard.formatting import NO_FIGURE, format_number, format_value
-from dashboard.model import Unit
+from dashboard.chart_spec import period_end, trajectory_at
+from dashboard.formatting import NO_FIGURE, format_figure, format_value
+from dashboard.model import TargetRule, Unit
+from dashboard.plans import ActionStep, TextBlock, action_steps, text_blocks
 from dashboard.report import (
     ActionEntry,
+    AreaRef,
     ComparatorEntry,
     Figure,
     MeasureEntry,
@@ -26,15 +30,25 @@ from layouts.links import PageLinks
 from layouts.tables import Cell, data_table
 
 NO_COMPARATORS = "None of these measures has comparator figures."
+TARGET_COLUMNS_NOTE = (
+    "Measures with a fixed target are rated against the straight line from their baseline to "
+    "their goal: the table gives each one's baseline, where that line stands for the result's "
+    "period (the trajectory) and the goal."
+)
+BASELINE_NOTE = "Measures rated against a baseline show it beside their result."
+NOT_USED = "—"  # a column the measure's rule does not use
 
 
-def with_interval(figure: Figure | None, unit: Unit) -> str:
-    """ "61.5 (60.9 to 62.1)": a value with its 95% interval where one is known."""
+def with_interval(figure: Figure | None, entry: MeasureEntry) -> str:
+    """ "61.5 per 1,000 (60.9 to 62.1)": a value with its unit and, where one is known, its 95%
+    interval, all to the measure's places."""
     if figure is None or figure.value is None:
         return NO_FIGURE
-    text = format_number(figure.value, unit)
+    text = format_value(figure.value, entry.unit, entry.decimals)
     if figure.ci_low is not None and figure.ci_high is not None:
-        text += f" ({format_number(figure.ci_low, unit)} to {format_number(figure.ci_high, unit)})"
+        low = format_figure(figure.ci_low, entry.unit, entry.decimals)
+        high = format_figure(figure.ci_high, entry.unit, entry.decimals)
+        text += f" ({low} to {high})"
     return text
 
 
@@ -42,26 +56,108 @@ def _illustrative_tag(figure: Figure | None) -> list[Component]:
     return [" ", tiles.tag(ILLUSTRATIVE, "illustrative")] if figure and figure.illustrative else []
 
 
-def _comparator_cell(c: ComparatorEntry | None, unit: Unit) -> Cell:
+def _comparator_cell(c: ComparatorEntry | None, entry: MeasureEntry) -> Cell:
     if c is None:
-        return "—"
+        return NOT_USED
     if (c.figure is None or c.figure.value is None) and c.unavailable:
         return c.unavailable
-    return [with_interval(c.figure, unit), *_illustrative_tag(c.figure)]
+    return [with_interval(c.figure, entry), *_illustrative_tag(c.figure)]
 
 
-def _row(report: PartnershipReport, entry: MeasureEntry, links: PageLinks) -> list[Cell]:
-    by_area = {c.area.code: c for c in entry.comparators}
-    measure: list[Component | str] = [dcc.Link(entry.title, href=links.measure(entry.code))]
-    for mark in tiles.marks(entry):
-        measure += [" ", mark]
+def _has_figure(c: ComparatorEntry) -> bool:
+    return (c.figure is not None and c.figure.value is not None) or bool(c.unavailable)
+
+
+def _comparator_columns(
+    report: PartnershipReport, entries: Sequence[MeasureEntry]
+) -> list[AreaRef]:
+    """The comparator areas with a figure (or a reason for none) for some measure here: a
+    column that would say "no figure" on every row is left out."""
     return [
-        measure,
-        entry.figure.period if entry.figure else "—",
-        entry.rating.reason if entry.suppressed else with_interval(entry.figure, entry.unit),
-        *[_comparator_cell(by_area.get(area.code), entry.unit) for area in report.comparators],
-        tiles.rating_badge(entry.rating.status, entry.rating.label),
+        area
+        for area in report.comparators
+        if any(_has_figure(c) for e in entries for c in e.comparators if c.area.code == area.code)
     ]
+
+
+def _value(value: float | None, entry: MeasureEntry, when: str) -> str:
+    return f"{format_value(value, entry.unit, entry.decimals)} {when}"
+
+
+def baseline_cell(entry: MeasureEntry) -> str:
+    target = entry.target
+    if target.rule not in (TargetRule.FIXED_TARGET, TargetRule.MATCH_BASELINE):
+        return NOT_USED
+    if not target.baseline_period:
+        return "none set"
+    return _value(target.baseline_value, entry, f"in {target.baseline_period}")
+
+
+def trajectory_cell(entry: MeasureEntry) -> str:
+    """Where the straight line to the goal stands at the result's period end (as rated)."""
+    figure = entry.figure
+    if entry.rule is not TargetRule.FIXED_TARGET or figure is None:
+        return NOT_USED
+    on_line = trajectory_at(entry.target, figure.end)
+    goal_end = period_end(entry.target.target_period)
+    baseline_end = period_end(entry.target.baseline_period)
+    if on_line is None or goal_end is None or baseline_end is None:
+        return NO_FIGURE
+    if figure.end >= goal_end:
+        return "past the goal's period: rated against the goal"
+    if figure.end <= baseline_end:
+        return "not rated: the baseline period or earlier"
+    return _value(on_line, entry, f"for {figure.period}")
+
+
+def goal_cell(entry: MeasureEntry) -> str:
+    target = entry.target
+    if entry.rule is not TargetRule.FIXED_TARGET:
+        return NOT_USED
+    return _value(target.target, entry, f"by {target.target_period}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    comparators: list[AreaRef]
+    baseline: bool
+    fixed: bool
+
+    @classmethod
+    def of(cls, report: PartnershipReport, entries: Sequence[MeasureEntry]) -> _Columns:
+        rules = {e.rule for e in entries}
+        return cls(
+            _comparator_columns(report, entries),
+            bool(rules & {TargetRule.FIXED_TARGET, TargetRule.MATCH_BASELINE}),
+            TargetRule.FIXED_TARGET in rules,
+        )
+
+    def headers(self, report: PartnershipReport) -> list[str]:
+        targets = ["Baseline"] * self.baseline + ["Trajectory", "Goal"] * self.fixed
+        return [
+            "Measure",
+            "Period",
+            report.area.name,
+            *[a.name for a in self.comparators],
+            *targets,
+            "Rating",
+        ]
+
+    def row(self, entry: MeasureEntry, links: PageLinks) -> list[Cell]:
+        by_area = {c.area.code: c for c in entry.comparators}
+        measure: list[Component | str] = [dcc.Link(entry.title, href=links.measure(entry.code))]
+        for mark in tiles.marks(entry):
+            measure += [" ", mark]
+        targets = [baseline_cell(entry)] * self.baseline
+        targets += [trajectory_cell(entry), goal_cell(entry)] * self.fixed
+        return [
+            measure,
+            entry.figure.period if entry.figure else NOT_USED,
+            entry.rating.reason if entry.suppressed else with_interval(entry.figure, entry),
+            *[_comparator_cell(by_area.get(a.code), entry) for a in self.comparators],
+            *targets,
+            tiles.rating_badge(entry.rating.status, entry.rating.label),
+        ]
 
 
 def _panel(entry: MeasureEntry) -> tuple[str, list[charts.Line]]:
@@ -74,6 +170,7 @@ def _panel(entry: MeasureEntry) -> tuple[str, list[charts.Line]]:
             [f.value if f else None],
             [f.ci_low if f else None],
             [f.ci_high if f else None],
+            [with_interval(f, entry)],
         )
         for name, f in figures
     ]
@@ -81,59 +178,117 @@ def _panel(entry: MeasureEntry) -> tuple[str, list[charts.Line]]:
     return entry.title + period, lines
 
 
+def panels(entries: Sequence[MeasureEntry]) -> list[tuple[str, list[charts.Line]]]:
+    """The comparison chart's panels: one per measure, its area and every comparator."""
+    return [_panel(e) for e in entries]
+
+
 def _has_comparators(entry: MeasureEntry) -> bool:
     return any(c.figure is not None and c.figure.value is not None for c in entry.comparators)
 
 
+def _notes(columns: _Columns) -> list[Component]:
+    if columns.fixed:
+        return [html.P(TARGET_COLUMNS_NOTE)]
+    return [html.P(BASELINE_NOTE)] if columns.baseline else []
+
+
 def comparison(report: PartnershipReport, number: int, links: PageLinks) -> Component:
-    """The priority's measures beside every comparator: a chart with its table, or the table."""
+    """The priority's measures beside every comparator with a figure and, for target rules,
+    what the rule uses: a chart with its table, or the table."""
     entries = report.entries(number)
-    columns = [
-        "Measure",
-        "Period",
-        report.area.name,
-        *[a.name for a in report.comparators],
-        "Rating",
-    ]
-    rows = [_row(report, e, links) for e in entries]
+    columns = _Columns.of(report, entries)
+    headers = columns.headers(report)
+    rows = [columns.row(e, links) for e in entries]
     charted = [e for e in entries if _has_comparators(e)]
     if not charted:
-        caption = "Measures beside the comparator areas, values with 95% confidence intervals"
-        return html.Div([html.P(NO_COMPARATORS), data_table(caption, columns, rows)])
+        caption = "The priority's measures, values with 95% confidence intervals where known"
+        return html.Div(
+            [html.P(NO_COMPARATORS), *_notes(columns), data_table(caption, headers, rows)]
+        )
     summary = priority_summary(
         report.area.name, [[c.comparison for c in e.comparators] for e in charted]
     )
-    return charts.chart_figure(
-        "priority-comparison-chart",
-        charts.comparison_figure([_panel(e) for e in charted]),
-        summary,
-        columns,
-        rows,
-        "The chart's figures, with 95% confidence intervals",
+    return html.Div(
+        [
+            *_notes(columns),
+            charts.chart_figure(
+                "priority-comparison-chart",
+                charts.comparison_figure(panels(charted)),
+                summary,
+                headers,
+                rows,
+                "The chart's figures, with 95% confidence intervals",
+            ),
+        ]
+    )
+
+
+def _text(blocks: Sequence[TextBlock]) -> list[Component]:
+    """Plan text as written: a paragraph per line, bullets as a list."""
+    found: list[Component] = []
+    for block in blocks:
+        if block.bullets:
+            found.append(html.Ul([html.Li(line) for line in block.lines], className="plan-list"))
+        else:
+            found += [html.P(line, className="plan-line") for line in block.lines]
+    return found
+
+
+def _single_step(step: ActionStep) -> list[Component]:
+    found: list[Component] = []
+    if step.update:
+        found.append(html.Div([html.H4("Update", className="plan-label"), *_text(step.update)]))
+    if step.actions:
+        found.append(
+            html.Div([html.H4("Actions this year", className="plan-label"), *_text(step.actions)])
+        )
+    return found
+
+
+def _steps_table(objective: str, steps: Sequence[ActionStep]) -> html.Div:
+    """Each update beside the actions that follow from it, row by row, as the plan's table has."""
+    head = html.Tr([html.Th("Update", scope="col"), html.Th("Actions this year", scope="col")])
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(f"Updates and actions: {objective}", className="visually-hidden"),
+                html.Thead(head),
+                html.Tbody(
+                    [
+                        html.Tr([html.Td(_text(step.update)), html.Td(_text(step.actions))])
+                        for step in steps
+                    ]
+                ),
+            ],
+            className="table table-sm action-steps",
+        ),
+        className="table-responsive",
+    )
+
+
+def action_item(item: ActionEntry) -> html.Li:
+    """One objective with its status, then its updates each beside the actions that follow."""
+    steps = action_steps(item.update, item.actions)
+    if len(steps) > 1:
+        body: list[Component] = [_steps_table(item.objective, steps)]
+    else:
+        body = [part for step in steps for part in _single_step(step)]
+    return html.Li(
+        [
+            html.H3(item.objective, className="h6"),
+            html.Span(
+                [tiles.icon(ACTION_STATUS_ICONS[item.status]), ACTION_STATUS_LABELS[item.status]],
+                className=f"action-status action-{item.status}",
+            ),
+            *body,
+        ],
+        className="action-item",
     )
 
 
 def action_plan(items: Sequence[ActionEntry]) -> html.Section:
-    entries = [
-        html.Li(
-            [
-                html.H3(item.objective, className="h6"),
-                html.Span(
-                    [
-                        tiles.icon(ACTION_STATUS_ICONS[item.status]),
-                        ACTION_STATUS_LABELS[item.status],
-                    ],
-                    className=f"action-status action-{item.status}",
-                ),
-                html.P(["Update: ", item.update]) if item.update else None,
-                html.P(["Actions this year: ", item.actions], className="pre-line")
-                if item.actions
-                else None,
-            ],
-            className="action-item",
-        )
-        for item in items
-    ]
+    entries = [action_item(item) for item in items]
     return html.Section(
         [
             html.H2("Action plan"),
@@ -155,7 +310,7 @@ def funding(projects: Sequence[ProjectEntry]) -> html.Section:
             p.theme,
             format_value(p.amount_gbp, Unit.CURRENCY_GBP),
             p.period,
-            html.Span(p.outcomes, className="pre-line"),
+            _text(text_blocks(p.outcomes)),
         ]
         for p in projects
     ]
@@ -194,10 +349,10 @@ def header(report: PartnershipReport, number: int, links: PageLinks) -> list[Com
 
 
 def body(report: PartnershipReport, number: int, links: PageLinks) -> list[Component]:
+    columns = _Columns.of(report, report.entries(number))
+    heading = "Measures beside the comparators" if columns.comparators else "Measures and targets"
     return [
-        html.Section(
-            [html.H2("Measures beside the comparators"), comparison(report, number, links)]
-        ),
+        html.Section([html.H2(heading), comparison(report, number, links)]),
         action_plan(report.actions_for(number)),
         funding(report.projects_for(number)),
     ]

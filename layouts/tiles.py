@@ -5,29 +5,32 @@ Every tile renders one `MeasureEntry` of the report; the words come from dashboa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.formatting import format_date, format_value
-from dashboard.model import RatingStatus
+from dashboard.model import RatingStatus, TargetRule
 from dashboard.report import MeasureEntry, PriorityGroup
 from dashboard.summaries import trend_description
 from dashboard.trend import svg_data_uri, trend_svg
 from dashboard.wording import (
     COUNT_LABELS,
-    DIRECTION_WORDS,
     ILLUSTRATIVE,
     KEY,
+    MOVEMENT_ICONS,
     NOT_PUBLIC,
     PROVISIONAL,
     RATING_ICONS,
+    RULE_KEY,
+    RULE_WORDS,
     SIGNIFICANTLY,
     STATUS_LABELS,
     WITHHELD,
     changed_sentence,
     direction_sentence,
+    movement,
     revised_sentence,
 )
 
@@ -63,14 +66,32 @@ def rating_counts(counts: Mapping[RatingStatus, int]) -> html.Ul:
     )
 
 
-def rating_key() -> html.Section:
+def rating_key(rules: Iterable[TargetRule]) -> html.Section:
+    """What the ratings mean: how each rule the view's tiles use decides on target, close and
+    off target (only those rules), then the two ratings every rule can give."""
+    used = set(rules)
+    judged = [r for r in TargetRule if r in used and r is not TargetRule.NONE]
+    unrated = [(s, text) for s, text in KEY if s in (RatingStatus.NONE, RatingStatus.NO_DATA)]
+    rated = [s for s in COUNT_LABELS if s not in dict(unrated)]
     return html.Section(
         [
             html.H2("Key", className="h6"),
+            html.P(
+                [*[rating_badge(s, COUNT_LABELS[s]) for s in rated], " depend on the rule:"],
+                className="key-badges",
+            )
+            if judged
+            else None,
+            html.Dl(
+                [html.Div([html.Dt(RULE_WORDS[r]), html.Dd(RULE_KEY[r])]) for r in judged],
+                className="key-rules",
+            )
+            if judged
+            else None,
             html.Ul(
                 [
                     html.Li([rating_badge(status, COUNT_LABELS[status]), " ", text])
-                    for status, text in KEY
+                    for status, text in unrated
                 ],
                 className="key-list",
             ),
@@ -94,7 +115,9 @@ def marks(entry: MeasureEntry, provisional: bool = False) -> list[Component]:
         found.append(tag(PROVISIONAL, "provisional"))
     if entry.changed is not None:
         changed = entry.changed
-        sentence = changed_sentence(changed.published_value, entry.unit, changed.published_rating)
+        sentence = changed_sentence(
+            changed.published_value, entry.unit, changed.published_rating, entry.decimals
+        )
         found.append(tag(sentence, "changed"))
     if entry.revised is not None:
         revised = entry.revised
@@ -104,6 +127,7 @@ def marks(entry: MeasureEntry, provisional: bool = False) -> list[Component]:
             STATUS_LABELS[revised.was_rating],
             revised.version,
             format_date(revised.published_at.date()),
+            entry.decimals,
         )
         found.append(tag(sentence, "revised"))
     if entry.illustrative:
@@ -115,42 +139,42 @@ def marks(entry: MeasureEntry, provisional: bool = False) -> list[Component]:
     return found
 
 
-def figure_line(entry: MeasureEntry, reason: bool = True) -> list[Component]:
-    """The value with its period; a withheld figure says why (unless the page says the rating's
-    reason beside it anyway)."""
+def figure_line(entry: MeasureEntry) -> list[Component]:
+    """The value, to the measure's places, with its period (a withheld figure reads "no figure";
+    the rating's reason beside it says why)."""
     figure = entry.figure
-    value = format_value(figure.value if figure else None, entry.unit)
+    value = format_value(figure.value if figure else None, entry.unit, entry.decimals)
     period = f"Result for {figure.period}" if figure else "No result"
-    line: list[Component] = [
-        html.Span(value, className="tile-value"),
-        html.Span(period, className="period"),
-    ]
-    if entry.suppressed and reason:
-        line.append(html.Span(entry.rating.reason, className="withheld-reason"))
-    return line
+    return [html.Span(value, className="tile-value"), html.Span(period, className="period")]
 
 
 def direction_line(entry: MeasureEntry) -> html.P:
-    icon_name = DIRECTION_WORDS[entry.direction][1]
+    """Direction of travel: the judgement in words, and an arrow that shows which way the value
+    moved (up for a rising rate, whether that is better or worse), never a colour."""
     previous = entry.previous
+    value = entry.figure.value if entry.figure else None
+    before = previous.value if previous else None
     words = direction_sentence(
         entry.direction,
-        entry.figure.value if entry.figure else None,
+        value,
         previous.period if previous else None,
-        previous.value if previous else None,
+        before,
         entry.unit,
+        entry.decimals,
     )
+    moved = movement(value, before) if previous else None
     return html.P(
-        [icon(icon_name) if icon_name else None, words],
-        className=f"tile-direction {entry.direction}",
+        [icon(MOVEMENT_ICONS[moved]) if moved else None, words],
+        className=f"tile-direction moved-{moved or 'unknown'}",
     )
 
 
 def trend_image(entry: MeasureEntry) -> html.Img:
     series = [(p.period, p.value) for p in entry.trend]
-    alt = trend_description(entry.title, series, entry.unit)
+    alt = trend_description(entry.title, series, entry.unit, entry.decimals)
+    svg = trend_svg([v for _, v in series], alt, at=[p.end for p in entry.trend])
     return html.Img(
-        src=svg_data_uri(trend_svg([v for _, v in series], alt)),
+        src=svg_data_uri(svg),
         alt=alt,
         className="tile-trend",
         width=120,
@@ -170,11 +194,11 @@ def measure_tile(entry: MeasureEntry, href: str, provisional: bool = False) -> h
             ),
             html.P(figure_line(entry), className="tile-figure"),
             rating_badge(rating.status, rating.label),
+            html.P(rating.reason, className="tile-reason"),
             html.P(["Target: ", entry.target.text], className="tile-target"),
             direction_line(entry),
             trend_image(entry),
             html.Div(marks(entry, provisional), className="tile-tags"),
-            html.P(["Why: ", rating.reason], className="tile-reason"),
         ],
         className=f"tile tile-{rating.status}",
     )

@@ -1,4 +1,5 @@
-"""Security headers on every response: Content-Security-Policy, nosniff, Referrer-Policy.
+"""Security headers on every response (Content-Security-Policy, nosniff, Referrer-Policy), and
+limits on requests: their size, the proxies trusted, and what Dash's own routes accept.
 
 Dash pages allow scripts from this site plus the hash of Dash's one inline script
 (`app.csp_hashes()`), never 'unsafe-inline' script; plotly needs inline styles. The public embed
@@ -11,9 +12,13 @@ from collections.abc import Sequence
 from functools import cache
 
 from dash import Dash
-from flask import Response, request
+from dash.exceptions import DependencyException
+from flask import Flask, Response, abort, request
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 EMBED_PREFIX = "/embed/"
+MAX_REQUEST_BYTES = 20 * 1024 * 1024  # the largest upload Manage accepts (INTERFACES.md §7)
 
 
 def _policy(directives: dict[str, Sequence[str]]) -> str:
@@ -52,9 +57,50 @@ def embed_policy(allowed_origins: Sequence[str]) -> str:
     )
 
 
-def init_app(app: Dash, allowed_origins: Sequence[str], https_only: bool) -> None:
-    """Add the headers to every response of the Dash app's server."""
+def trust_proxies(server: Flask, count: int) -> None:
+    """Take the client's address and scheme from the X-Forwarded-For and X-Forwarded-Proto
+    headers set by `count` reverse proxies in front (TRUSTED_PROXIES); 0 trusts no header."""
+    if count > 0:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
+
+def refuse_oversized_requests() -> None:
+    """413 from the Content-Length alone, before any view reads a byte of the body. A body sent
+    without a length is cut off at the same limit as it is read (MAX_CONTENT_LENGTH)."""
+    length = request.content_length
+    if length is not None and length > MAX_REQUEST_BYTES:
+        abort(413)
+
+
+def _limit_dash_routes(app: Dash) -> None:
+    """Unknown callbacks and junk component-suite paths answer 404 (Dash itself raises: 500)."""
+    dispatch_path = f"{app.config.routes_pathname_prefix}_dash-update-component"
+
+    @app.server.before_request
+    def refuse_unknown_callbacks() -> None:
+        if request.path != dispatch_path or request.method != "POST":
+            return
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+            abort(400)
+        if body["output"] not in app.callback_map:
+            abort(404)
+
+    def component_not_found(_error: DependencyException) -> Response:
+        return app.server.handle_http_exception(NotFound())  # type: ignore[return-value]
+
+    app.server.register_error_handler(DependencyException, component_not_found)
+
+
+def init_app(
+    app: Dash, allowed_origins: Sequence[str], https_only: bool, trusted_proxies: int = 0
+) -> None:
+    """Add the headers to every response of the Dash app's server, and limit its requests."""
     app.server.config["EMBED_ALLOWED_ORIGINS"] = tuple(allowed_origins)
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.server.before_request(refuse_oversized_requests)
+    _limit_dash_routes(app)
+    trust_proxies(app.server, trusted_proxies)
 
     @cache
     def dashboard() -> str:

@@ -248,8 +248,8 @@ def test_the_dashboard_header_says_who_is_signed_in(server: Flask, users_db: str
     client = server.test_client()
     with client:
         client.get("/accessibility")
-        assert account_link("/") == "Sign in"
+        assert account_link("/") == ("Sign in", "/sign-in")
     sign_in(client, SOUTH_GLOS_MEMBER)
     with client:
         client.get("/accessibility")
-        assert account_link("/") == f"Sign out ({SOUTH_GLOS_MEMBER})"
+        assert account_link("/") == (f"Sign out ({SOUTH_GLOS_MEMBER})", "/sign-out")

@@ -3,14 +3,18 @@ said, a member) sees them."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
+from datetime import date
 
+import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 from flask import Flask
 
-from callbacks import county, measure, overview, priority
+from callbacks import county, measure, overview, page_status, partnerships, priority
 from dashboard.audience import Audience
 from dashboard.wording import ILLUSTRATIVE, ILLUSTRATIVE_NOTE, NOT_PUBLIC, WITHHELD
 from layouts import county_page, ids, pages
@@ -31,7 +35,7 @@ def request_context(server: Flask, sample_db: str) -> Iterator[None]:
 @pytest.fixture
 def as_member(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every view as a member of South Gloucestershire sees it."""
-    for module in (overview, priority, measure, county):
+    for module in (overview, priority, measure, county, partnerships, page_status):
         monkeypatch.setattr(module, "current_audience", lambda: SOUTH_GLOS_MEMBER)
 
 
@@ -288,7 +292,86 @@ def test_the_public_csv_withholds_the_small_count_as_the_page_does(request_conte
     assert own[1].startswith("2018/19,South Gloucestershire,,")
 
 
+def _history_figure(body: object) -> go.Figure:
+    graph = find(body, dcc.Graph, id="measure-history-chart")[0]
+    return go.Figure(graph.figure)
+
+
+def _on_line(trace: object, day: date) -> float:
+    """The value of a straight-line trace on a date, read from its drawn points."""
+    points = [(date.fromisoformat(str(x)[:10]), y) for x, y in zip(trace.x, trace.y, strict=True)]
+    for (d0, v0), (d1, v1) in itertools.pairwise(points):
+        if d0 <= day <= d1:
+            return v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days
+    raise AssertionError(f"{trace.name} does not span {day}")
+
+
+def test_the_chart_draws_the_trajectory_the_rating_states(request_context) -> None:
+    # Gloucester's ASB, 2019: "50.8 ... at or better than the trajectory of 52.0 for 2019"
+    shown = measure.show_measure(_state(slug="gloucester", code="ASB_INCIDENTS_RATE", period=None))
+    reason = text(find(shown.header, html.P, className="reason"))
+    stated = float(re.search(r"trajectory of ([\d.]+) for 2019", reason).group(1))
+    fig = _history_figure(shown.body)
+    line = next(t for t in fig.data if (t.name or "").startswith("Trajectory"))
+    on_line = _on_line(line, date(2019, 12, 31))
+    assert f"{on_line:.1f}" == f"{stated:.1f}" == "52.0"
+    own = next(t for t in fig.data if t.name == "Gloucester")
+    latest = dict(zip(own.x, own.y, strict=True))["2019-12-31"]
+    assert latest == 50.8 and latest < on_line  # just below the line: on target
+
+
+def test_the_chart_draws_every_area_its_legend_lists(request_context) -> None:
+    shown = measure.show_measure(_state(slug="gloucester", code="ASB_INCIDENTS_RATE", period=None))
+    fig = _history_figure(shown.body)
+    listed = [t for t in fig.data if t.showlegend is not False]
+    names = {t.name for t in listed}
+    assert {"Gloucestershire Police Force Area", "South West", "England and Wales"} <= names
+    for trace in listed:
+        assert any(y is not None for y in trace.y), f"{trace.name} is listed but not drawn"
+
+
 # --- priority -----------------------------------------------------------------------------------
+
+
+def _headers_and_rows(body: object) -> tuple[list[str], list[list[str]]]:
+    headers = [text(th) for th in find(find(body, html.Thead)[0], html.Th)]
+    rows = [[text(c) for c in tr.children] for tr in find(find(body, html.Tbody)[0], html.Tr)]
+    return headers, rows
+
+
+def test_a_fixed_target_priority_shows_what_its_rule_uses_with_units(request_context) -> None:
+    shown = priority.show_priority(_state(slug="gloucester", number="1", period=None))
+    headers, rows = _headers_and_rows(shown.body)
+    assert headers == [
+        "Measure",
+        "Period",
+        "Gloucester",
+        "Baseline",
+        "Trajectory",
+        "Goal",
+        "Rating",
+    ]
+    inactive = next(r for r in rows if r[0].startswith("% of adults who are physically inactive"))
+    assert inactive[2:6] == ["24.9%", "25.3% in 2018", "24.4% for 2019", "20.0% by 2024"]
+    assert "no figure" not in text(shown.body)
+
+
+def test_each_action_plan_update_sits_beside_its_actions(request_context) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number="2", period=None))
+    steps = find(shown.body, html.Table, className="table table-sm action-steps")
+    pairs = [[text(td) for td in tr.children] for tr in find(find(steps, html.Tbody), html.Tr)]
+    safe_space = next(p for p in pairs if p[0].startswith("Safe space conversations"))
+    assert safe_space[1].startswith("Hold 24 safe space conversations")
+    hate = next(p for p in pairs if p[0].startswith("Successful delivery of the Anti-Hate"))
+    assert hate[1].endswith("Work with schools to improve reporting on hate incidents.")
+
+
+def test_action_plan_bullets_are_a_list_not_inline_dots(request_context) -> None:
+    shown = priority.show_priority(_state(slug="south-glos", number="1", period=None))
+    bullets = [li.children for li in find(shown.body, html.Li) if isinstance(li.children, str)]
+    bullets = [b for b in bullets if "talks" in b]
+    assert bullets and bullets[0].startswith("8 talks to social services")
+    assert "•" not in text(shown.body)
 
 
 def test_the_priority_page_has_comparators_actions_and_funding(request_context) -> None:
@@ -296,7 +379,7 @@ def test_the_priority_page_has_comparators_actions_and_funding(request_context) 
     assert "Priority 2: Strengthen and improve your local community" in text(shown.header)
     words = text(shown.body)
     assert "Avon and Somerset" in words and "Show data as a table" in words
-    assert "61.5 (60.6 to 62.4)" in words and "80.7 (80.3 to 81.1)" in words
+    assert "61.5 per 1,000 (60.6 to 62.4)" in words and "80.7 per 1,000 (80.3 to 81.1)" in words
     assert "Action plan" in words and "Funded projects" in words
     assert "£25,000" in words
 
@@ -372,7 +455,7 @@ def test_an_unknown_area_is_not_found(request_context, code: str) -> None:
 
 
 def test_the_page_ids_are_unique() -> None:
-    names = [v for k, v in vars(ids).items() if k.isupper()]
+    names = [str(v) for k, v in vars(ids).items() if k.isupper()]
     assert len(names) == len(set(names))
 
 
@@ -380,3 +463,127 @@ def test_the_county_view_opens_the_point_most_partnerships_have_published(reques
     shown = county.show_county(_state(code="E10000013", period=None))
     assert shown.period == "2018"
     assert county_page.NOT_PUBLISHED not in text(shown.body)
+
+
+def test_the_county_view_says_not_collected_for_a_measure_a_district_does_not_have(
+    request_context,
+) -> None:
+    shown = county.show_county(_state(code="E10000013", period="2018"))
+    table = find(shown.body, html.Tbody)[0]
+    imd = next(row for row in table.children if "Index of Multiple Deprivation" in text(row))
+    cells = [text(cell) for cell in imd.children[1:]]
+    assert cells.count(county_page.NOT_COLLECTED) == 5  # every district but Gloucester
+    assert "Not measured" not in text(shown.body)
+    assert county_page.NOT_PUBLISHED not in text(shown.body)
+
+
+def test_each_county_row_names_the_rule_and_who_rates_it_another_way(request_context) -> None:
+    shown = county.show_county(_state(code="E10000013", period="2018"))
+    table = find(shown.body, html.Tbody)[0]
+    crime = next(row for row in table.children if "Total recorded crime" in text(row))
+    header = text(crime.children[0])
+    assert "Rated by: Beat the comparator areas" in header
+    assert "Reach a fixed target by a date (Stronger Safer Gloucester Partnership)" in header
+    violence = next(row for row in table.children if "Violence with injury" in text(row))
+    assert text(violence.children[0]).endswith("Rated by: Beat the comparator areas")
+
+
+def test_the_county_key_explains_the_rules_its_cells_use(request_context) -> None:
+    words = text(county.show_county(_state(code="E10000013", period="2018")).body)
+    assert "Beat the comparator areas On target when better than every comparator" in words
+    assert "Reach a fixed target by a date On target when at or better" in words
+    assert "Match or better the baseline" not in words
+
+
+def test_gloucesters_key_explains_the_fixed_target_rule_not_comparators(request_context) -> None:
+    key = text(overview.show_overview(_state(slug="gloucester", period=None)).counts)
+    assert "Reach a fixed target by a date" in key and "trajectory" in key
+    assert "comparator" not in key
+
+
+def test_south_gloucestershires_key_explains_its_own_two_rules(request_context) -> None:
+    key = text(overview.show_overview(_state(slug="south-glos", period=None)).counts)
+    assert "Beat the comparator areas" in key and "Match or better the baseline" in key
+    assert "Reach a fixed target by a date" not in key
+
+
+# --- partnerships ---------------------------------------------------------------------------------
+
+
+def test_the_partnerships_page_lists_every_partnership_and_county_view(request_context) -> None:
+    body = partnerships.show_partnerships({})
+    hrefs = {link.children: link.href for link in find(body, dcc.Link)}
+    assert len([h for h in hrefs.values() if h.startswith("/p/")]) == 7
+    assert hrefs["Stronger Safer Gloucester Partnership"] == "/p/gloucester"
+    assert hrefs["Gloucestershire: partnerships side by side"] == "/county/E10000013"
+    assert hrefs["Gloucestershire Police Force Area: partnerships side by side"] == (
+        "/county/E23000037"
+    )
+    assert hrefs["Avon and Somerset: partnerships side by side"] == "/county/E23000036"
+    words = text(body)
+    assert "results as at 2018/19 (31 March 2019)" in words and "provisional" not in words
+    assert "6 partnerships in this county" in words
+
+
+def test_a_member_sees_their_provisional_point_on_the_partnerships_page(
+    request_context, as_member: None
+) -> None:
+    words = text(partnerships.show_partnerships({}))
+    assert "results as at 2019/20 H1 (30 September 2019), provisional" in words
+
+
+# --- versions in the point picker ----------------------------------------------------------------
+
+
+def test_the_point_picker_says_when_each_point_was_published_and_which_version(
+    request_context,
+) -> None:
+    shown = overview.show_overview(_state(slug="south-glos", period=None))
+    label = shown.period_options[0]["label"]
+    assert label.startswith("2018/19 (as at 31 March 2019) — published ")
+    assert label.endswith("(version 1)")
+
+
+@pytest.fixture
+def second_version(server: Flask, users_db: str) -> Iterator[None]:
+    """South Gloucestershire's 2018/19 corrected and published again: version 2."""
+    from data_access.cache import cache
+    from data_access.imports import import_results
+    from data_access.publications import publish
+
+    correction = (
+        "measure_code,period,area_code,value,source\nCRIME_TOTAL_RATE,2018/19,E06000025,70.4,fix\n"
+    )
+    import_results("correction.csv", correction.encode(), "test-officer")
+    publish("south-glos", "2018/19", "test-officer")
+    cache.clear()
+    with server.test_request_context():
+        yield
+
+
+def test_the_point_picker_offers_the_earlier_versions_of_a_point(second_version: None) -> None:
+    shown = measure.show_measure(_state(slug="south-glos", code="CRIME_TOTAL_RATE"))
+    options = [o for o in shown.period_options if o["value"].startswith("2018/19")]
+    assert [o["value"] for o in options][:2] == ["2018/19", "2018/19@1"]
+    assert options[0]["label"].endswith("(version 2)")
+    assert options[1]["label"].startswith("2018/19 — earlier: version 1, published ")
+
+
+def test_choosing_an_earlier_version_opens_it_and_the_picker_shows_it(second_version: None) -> None:
+    here = "/p/south-glos/measure/CRIME_TOTAL_RATE"
+    state = _state(slug="south-glos", code="CRIME_TOTAL_RATE")
+    new = measure.choose_period("2018/19@1", "2018/19", state, here, "")
+    assert new == here + "?period=2018%2F19&version=1"
+    shown = measure.show_measure(_state(**state, period="2018/19", version="1"))
+    assert (shown.period, shown.shown) == ("2018/19@1", "2018/19@1")
+    assert "Version 1, published " in text(shown.header)
+    back = overview.choose(
+        "south-glos",
+        "2018/19",
+        "all",
+        {"slug": "south-glos", "period": "2018/19@1", "priority": "all"},
+        {"slug": "south-glos", "period": "2018/19", "version": "1"},
+        "/p/south-glos",
+        "?period=2018%2F19&version=1",
+    )
+    assert back == "/p/south-glos?period=2018%2F19"

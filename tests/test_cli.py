@@ -29,7 +29,7 @@ def _load_sample(runner: FlaskCliRunner) -> None:
 def test_init_db_is_safe_to_run_again(runner: FlaskCliRunner, empty_db: str) -> None:
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert "already at the latest revision (0003)" in result.output
+    assert "already at the latest revision (0004)" in result.output
 
 
 def test_commands_refuse_an_unmigrated_database_with_a_hint(

@@ -18,6 +18,8 @@ ENV_NAMES = {
     "embed_allowed_origins": "EMBED_ALLOWED_ORIGINS",
     "app_env": "APP_ENV",
     "debug": "DEBUG",
+    "trusted_proxies": "TRUSTED_PROXIES",
+    "log_format": "LOG_FORMAT",
 }
 
 

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.formatting import format_date, format_figure, format_number, format_value
+from dashboard.formatting import (
+    format_date,
+    format_figure,
+    format_number,
+    format_value,
+    places,
+)
 from dashboard.model import Unit
 
 
@@ -22,9 +28,10 @@ from dashboard.model import Unit
         (100, Unit.PERCENTAGE, "100.0%"),
         (1234, Unit.COUNT, "1,234"),
         (1234.0, Unit.COUNT, "1,234"),
-        (12.34, Unit.COUNT, "12.3"),
+        (12.34, Unit.COUNT, "12"),
         (92980, Unit.CURRENCY_GBP, "£92,980"),
-        (1250.5, Unit.CURRENCY_GBP, "£1,250.50"),
+        (1250.4, Unit.CURRENCY_GBP, "£1,250"),
+        (141.7, Unit.RANK, "rank 142"),
         (139, Unit.RANK, "rank 139"),
         (77.9, Unit.YEARS, "77.9 years"),
     ],
@@ -68,7 +75,7 @@ def test_halves_round_away_from_zero_as_published_tables_do() -> None:
     # Python's own formatting rounds 61.25 to "61.2" (half to even); publishers show 61.3
     assert format_number(61.25, Unit.RATE_PER_1000) == "61.3"
     assert format_number(0.05, Unit.PERCENTAGE) == "0.1"
-    assert format_number(2.675, Unit.CURRENCY_GBP) == "2.68"
+    assert format_number(2.675, Unit.CURRENCY_GBP, decimals=2) == "2.68"
 
 
 def test_a_tiny_negative_figure_is_not_shown_as_minus_zero() -> None:
@@ -86,3 +93,27 @@ def test_format_number_is_within_half_a_shown_unit_of_the_value(value: float, un
 def test_format_date_writes_the_day_month_and_year_in_words() -> None:
     assert format_date(date(2019, 3, 31)) == "31 March 2019"
     assert format_date(date(2019, 9, 1)) == "1 September 2019"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "shown"),
+    [
+        (61.25, Unit.RATE_PER_1000, 2, "61.25 per 1,000"),
+        (61.25, Unit.RATE_PER_1000, 0, "61 per 1,000"),
+        (1250.5, Unit.CURRENCY_GBP, 2, "£1,250.50"),
+        (18.8, Unit.COUNT, 1, "18.8"),
+        (5.0, Unit.COUNT, 1, "5.0"),
+        (88.45048895430294, Unit.PERCENTAGE, None, "88.5%"),
+        (1234567.891, Unit.YEARS, 2, "1,234,567.89 years"),
+    ],
+)
+def test_a_measures_decimals_set_the_places_it_is_shown_to(
+    value: float, unit: Unit, decimals: int | None, shown: str
+) -> None:
+    assert format_value(value, unit, decimals) == shown
+
+
+def test_counts_money_and_ranks_are_whole_unless_the_measure_says_otherwise() -> None:
+    # INTERFACES.md section 4: rates, percentages and years 1 place by default; others 0
+    assert [places(u) for u in Unit] == [1, 1, 1, 0, 0, 0, 1]
+    assert places(Unit.COUNT, 2) == 2

@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pytest
 from dash import dcc, html
 
-from dashboard.model import Comparison, Direction, Polarity, RatingStatus, TargetRule, Unit
+from dashboard import chart_spec
+from dashboard.model import (
+    ActionStatus,
+    Comparison,
+    Direction,
+    Polarity,
+    RatingStatus,
+    Result,
+    TargetRule,
+    Unit,
+)
 from dashboard.report import (
+    ActionEntry,
     AreaRef,
     Changed,
     ComparatorEntry,
@@ -19,6 +31,7 @@ from dashboard.report import (
     PartnershipReport,
     PointRef,
     Previous,
+    PriorityGroup,
     PublicationRef,
     RatingEntry,
     Revised,
@@ -31,11 +44,12 @@ from dashboard.wording import (
     NOT_PUBLIC,
     PROVISIONAL,
     RATING_ICONS,
+    RULE_WORDS,
     WITHHELD,
 )
-from layouts import ids, pages, tiles
+from layouts import charts, ids, measure_page, pages, priority_page, tiles
 from layouts.headings import point_heading
-from layouts.links import measure_href, overview_href
+from layouts.links import PageLinks, measure_href, overview_href
 from tests.dash_text import find, text
 
 YEAR = ("2018/19", date(2018, 4, 1), date(2019, 3, 31))
@@ -116,8 +130,8 @@ def test_a_tile_shows_value_rating_word_icon_colour_target_and_reason() -> None:
     assert "On target" in words
     assert "Result for 2018/19" in words
     assert "Target:  Better than Avon and Somerset" in words
-    assert "Why:" in words and REASON in words
-    assert "Improving on a year earlier: down from 62.0 per 1,000 in 2017/18" in words
+    assert REASON in words
+    assert "Improving: down from 62.0 per 1,000 in 2017/18" in words
     assert PROVISIONAL in words and ILLUSTRATIVE in words
     assert "tile-green" in tile.className
     icons = [
@@ -175,7 +189,8 @@ def test_a_withheld_figure_shows_its_reason_and_no_value() -> None:
     tile = tiles.measure_tile(entry, "/")
     value = [s.children for s in find(tile, html.Span, className="tile-value")]
     assert value == ["no figure"]
-    assert reason in text(find(tile, html.P, className="tile-figure"))
+    assert text(find(tile, html.P, className="tile-reason")) == reason
+    assert text(tile).count(reason) == 1
 
 
 def test_a_published_point_says_when_and_which_version() -> None:
@@ -216,7 +231,14 @@ def test_counts_show_all_five_buckets_even_when_empty() -> None:
 
 
 def test_the_key_explains_significantly() -> None:
-    assert "95% confidence intervals" in text(tiles.rating_key())
+    assert "95% confidence intervals" in text(tiles.rating_key([TargetRule.MATCH_BASELINE]))
+
+
+def test_the_key_explains_only_the_rules_its_tiles_use() -> None:
+    words = text(tiles.rating_key([TargetRule.FIXED_TARGET, TargetRule.NONE]))
+    assert RULE_WORDS[TargetRule.FIXED_TARGET] in words and "trajectory" in words
+    assert RULE_WORDS[TargetRule.BEAT_COMPARATORS] not in words
+    assert "comparator" not in words and "monitoring only" in words
 
 
 def test_the_not_found_page_says_so_and_links_home() -> None:
@@ -254,3 +276,232 @@ def test_each_address_opens_its_own_page(
 
     page, found = _path_to_page(path)
     assert (page["module"], found) == (module, variables)
+
+
+# --- what users saw (issue #11): reasons, arrows, decimals, charts, priority tables, plans --------
+
+CALENDAR_2019 = ("2019", date(2019, 1, 1), date(2019, 12, 31))
+TRAJECTORY = TargetEntry(
+    TargetRule.FIXED_TARGET,
+    "Reach 37.0 per 1,000 by 2024 (from the 2018 baseline)",
+    baseline_period="2018",
+    baseline_value=55.0,
+    target=37.0,
+    target_period="2024",
+)
+ASB = replace(
+    ENTRY,
+    code="ASB",
+    title="Anti-social behaviour incidents per 1,000 population",
+    target=TRAJECTORY,
+    figure=Figure(*CALENDAR_2019, 50.8),
+    rating=RatingEntry(RatingStatus.GREEN, "On target", "50.8 is at or better than ..."),
+    comparators=(
+        ComparatorEntry(AreaRef("E1", "Avon and Somerset"), None, Comparison.NOT_COMPARED),
+    ),
+)
+
+
+def _result(area: str, period: str, start: date, end: date, value: float | None) -> Result:
+    return Result("CRIME", area, period, start, end, value)
+
+
+def test_the_reason_is_on_the_tile_right_after_the_rating_not_in_a_tooltip() -> None:
+    parts = tiles.measure_tile(ENTRY, "/").children
+    badge = next(i for i, p in enumerate(parts) if "rating-green" in str(p.className))
+    assert parts[badge + 1].className == "tile-reason"
+    assert text(parts[badge + 1]) == REASON
+
+
+@pytest.mark.parametrize(
+    ("direction", "value", "before", "words", "arrow"),
+    [
+        (Direction.WORSENING, 5.0, 4.3, "Worsening: up from 4.3 per 1,000 in 2017/18", "up-right"),
+        (
+            Direction.IMPROVING,
+            4.0,
+            4.3,
+            "Improving: down from 4.3 per 1,000 in 2017/18",
+            "down-right",
+        ),
+        (
+            Direction.NO_CHANGE,
+            4.3,
+            4.3,
+            "No significant change: the same as 4.3 per 1,000 in 2017/18",
+            "right",
+        ),
+        (Direction.NOT_COMPARED, 5.0, 4.3, "Up from 4.3 per 1,000 in 2017/18", "up-right"),
+    ],
+)
+def test_the_direction_arrow_shows_how_the_value_moved_and_the_words_judge_it(
+    direction: Direction, value: float, before: float, words: str, arrow: str
+) -> None:
+    entry = replace(
+        ENTRY,
+        figure=Figure(*YEAR, value),
+        direction=direction,
+        previous=Previous("2017/18", before),
+    )
+    line = tiles.direction_line(entry)
+    assert text(line) == words
+    assert [s.className for s in find(line, html.Span)] == [f"icon icon-arrow-{arrow}"]
+    assert str(direction) not in line.className  # no colour hangs on the judgement
+
+
+def test_a_rising_figure_that_is_better_still_points_up() -> None:
+    entry = replace(
+        ENTRY,
+        unit=Unit.PERCENTAGE,
+        polarity=Polarity.HIGHER_IS_BETTER,
+        figure=Figure(*YEAR, 80.6),
+        previous=Previous("2017/18", 79.4),
+    )
+    line = tiles.direction_line(entry)
+    assert text(line) == "Improving: up from 79.4% in 2017/18"
+    assert find(line, html.Span)[0].className == "icon icon-arrow-up-right"
+
+
+def test_a_measure_with_its_own_decimals_shows_them_on_tiles_tables_and_intervals() -> None:
+    figure = Figure(*YEAR, 60.0, ci_low=59.123, ci_high=60.877)
+    entry = replace(ENTRY, decimals=2, figure=figure, previous=Previous("2017/18", 62.0))
+    words = text(tiles.measure_tile(entry, "/"))
+    assert "60.00 per 1,000" in words and "down from 62.00 per 1,000" in words
+    assert priority_page.with_interval(figure, entry) == "60.00 per 1,000 (59.12 to 60.88)"
+    history = [_result("E0", *YEAR, 60.0)]
+    _, rows = measure_page.chart_rows(chart_spec.history_chart(entry, history))
+    assert rows[0][2] == "60.00"
+
+
+def test_the_data_grid_shows_each_number_as_the_tables_do_and_sorts_it_as_a_number() -> None:
+    derived = replace(_result("E0", *YEAR, 88.45048895430294), numerator=16933, denominator=191441)
+    section = measure_page.grid(ENTRY, measure_page.history_rows(ENTRY, [derived]))
+    grid = find(section, dag.AgGrid)[0]
+    row = grid.rowData[0]
+    assert row["value"] == 88.45048895430294
+    assert (row["value_shown"], row["numerator_shown"], row["denominator_shown"]) == (
+        "88.5",
+        "16,933",
+        "191,441",
+    )
+    value = next(c for c in grid.columnDefs if c["field"] == "value")
+    assert value["valueFormatter"] == {"function": "params.data.value_shown"}
+
+
+def test_money_in_a_table_carries_its_pound_sign() -> None:
+    money = replace(ENTRY, unit=Unit.CURRENCY_GBP, figure=Figure(*YEAR, 211750.0))
+    assert priority_page.with_interval(money.figure, money) == "£211,750"
+    _, rows = measure_page.chart_rows(
+        chart_spec.history_chart(money, [_result("E0", *YEAR, 211750.0)])
+    )
+    assert rows[0][2] == "£211,750"
+
+
+def test_the_history_chart_puts_each_result_at_its_period_end_on_a_date_axis() -> None:
+    history = [
+        _result("E1", "2018/19", date(2018, 4, 1), date(2019, 3, 31), 24.3),
+        _result("E0", "2018", date(2018, 1, 1), date(2018, 12, 31), 55.0),
+        _result("E0", *CALENDAR_2019, 50.8),
+    ]
+    fig = charts.history_figure(chart_spec.history_chart(ASB, history))
+    assert fig.layout.xaxis.type == "date"
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Avon and Somerset"].x) == ["2019-03-31"]
+    assert list(by_name["South Gloucestershire"].x) == ["2018-12-31", "2019-12-31"]
+    trajectory = by_name["Trajectory to the 2024 goal"]
+    assert list(trajectory.x) == ["2018-12-31", "2024-12-31"]
+    assert list(trajectory.y) == [55.0, 37.0]
+
+
+def test_a_legend_lists_only_what_is_drawn() -> None:
+    history = [_result("E0", *CALENDAR_2019, 50.8)]  # Avon and Somerset has no figure at all
+    fig = charts.history_figure(chart_spec.history_chart(ASB, history))
+    assert "Avon and Somerset" not in {t.name for t in fig.data}
+    for trace in fig.data:
+        if trace.showlegend is not False:
+            assert any(y is not None for y in trace.y), trace.name
+
+
+def test_names_reach_a_chart_as_plain_text_not_markup() -> None:
+    evil = '<a href="https://evil.example">Click</a>'
+    entry = replace(ENTRY, area=AreaRef("E0", evil), title=f"<b>{evil}</b>")
+    fig = charts.history_figure(chart_spec.history_chart(entry, [_result("E0", *YEAR, 60.0)]))
+    shown = [t.name for t in fig.data] + [h for t in fig.data for h in (t.text or ())]
+    assert shown and not any("<a" in s or "<b>" in s for s in shown if s)
+    assert any("&lt;a href" in s for s in shown if s)
+    panels = charts.comparison_figure(priority_page.panels([entry]))
+    titles = [a.text for a in panels.layout.annotations]
+    assert titles and all("<b>" not in t and "&lt;b&gt;" in t for t in titles)
+    assert all("<a" not in name for t in panels.data for name in t.y)
+
+
+def _table_text(section: object) -> tuple[list[str], list[list[str]]]:
+    headers = [text(th) for th in find(section, html.Thead)[0].children.children]
+    rows = [
+        [text(cell) for cell in tr.children] for tr in find(find(section, html.Tbody)[0], html.Tr)
+    ]
+    return headers, rows
+
+
+def test_a_fixed_target_priority_shows_baseline_trajectory_and_goal_and_no_empty_columns() -> None:
+    report = _report(measures=(ASB,), groups=(PriorityGroup(3, "Response", ("ASB",)),))
+    section = priority_page.comparison(report, 3, PageLinks("x"))
+    headers, rows = _table_text(section)
+    assert "Avon and Somerset" not in headers  # no figure on any row: no column
+    assert headers[-4:] == ["Baseline", "Trajectory", "Goal", "Rating"]
+    assert rows[0][2:6] == [
+        "50.8 per 1,000",
+        "55.0 per 1,000 in 2018",
+        "52.0 per 1,000 for 2019",
+        "37.0 per 1,000 by 2024",
+    ]
+    assert "no figure" not in text(section)
+
+
+def test_a_mixed_priority_marks_the_target_columns_a_rule_does_not_use() -> None:
+    report = _report(
+        measures=(ENTRY, ASB), groups=(PriorityGroup(3, "Response", ("CRIME", "ASB")),)
+    )
+    headers, rows = _table_text(priority_page.comparison(report, 3, PageLinks("x")))
+    assert "Avon and Somerset" in headers
+    beat, fixed = rows
+    assert beat[headers.index("Baseline")] == "—" and beat[headers.index("Goal")] == "—"
+    assert fixed[headers.index("Avon and Somerset")] == "no figure"
+
+
+PLAN_ITEM = ActionEntry(
+    "p2-1",
+    2,
+    "Improve community cohesion",
+    "Strategy agreed.\n\nTraining delivered, including\n• 8 talks\n• 2 workshops",
+    "Maintain processes.\n\nThis work remains ongoing\nReport to the partnership in June",
+    ActionStatus.IN_PROGRESS,
+)
+
+
+def test_each_update_sits_beside_the_actions_that_follow_from_it() -> None:
+    section = priority_page.action_plan([PLAN_ITEM])
+    rows = find(find(section, html.Tbody)[0], html.Tr)
+    pairs = [[text(td) for td in row.children] for row in rows]
+    assert pairs == [
+        ["Strategy agreed.", "Maintain processes."],
+        [
+            "Training delivered, including 8 talks 2 workshops",
+            "This work remains ongoing Report to the partnership in June",
+        ],
+    ]
+
+
+def test_plan_text_keeps_its_line_breaks_and_bullets() -> None:
+    item = replace(PLAN_ITEM, update=PLAN_ITEM.update.replace("\n\n", "\n"), actions="One\nTwo")
+    section = priority_page.action_plan([item])
+    assert [p.children for p in find(section, html.P, className="plan-line")] == [
+        "Strategy agreed.",
+        "Training delivered, including",
+        "One",
+        "Two",
+    ]
+    assert [li.children for li in find(find(section, html.Ul, className="plan-list"), html.Li)] == [
+        "8 talks",
+        "2 workshops",
+    ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gc
 import io
+import tracemalloc
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard import results_file
 from dashboard.model import Unit
 from dashboard.periods import ACCEPTED_FORMS, parse_period
 from dashboard.results_file import (
@@ -21,6 +24,7 @@ from dashboard.results_file import (
     Problem,
     ResultRow,
     ResultsFileError,
+    iter_table,
     parse_results_file,
     read_table,
     validate,
@@ -262,6 +266,46 @@ def test_a_file_with_problems_is_not_ok() -> None:
             "line 3: row: 2 cells beyond the last column of the header: put text containing "
             "commas in double quotes",
         ),
+        (  # above 2**63 - 1: it would fail the database's bigint
+            "CRIME_TOTAL_RATE,2018/19,E06000025,,9223372036854775808,10000,,",
+            "line 3: numerator: 9223372036854775808 is too large: a count may be at most "
+            "1,000,000,000,000",
+        ),
+        (
+            'CRIME_TOTAL_RATE,2018/19,E06000025,,5,"1,000,000,000,001",,',
+            "line 3: denominator: 1,000,000,000,001 is too large: a count may be at most "
+            "1,000,000,000,000",
+        ),
+        (
+            "CRIME_TOTAL_RATE,2018/19,E06000025,,5,1e15,,",
+            "line 3: denominator: 1e15 is too large: a count may be at most 1,000,000,000,000",
+        ),
+        (  # more digits than Python's int() reads (4,300): a message, not a ValueError
+            "CRIME_TOTAL_RATE,2018/19,E06000025,,5," + "1" * 5000 + ",,",
+            "line 3: denominator: '" + "1" * 59 + "…' is too large a number",
+        ),
+        (
+            "DV_INCIDENTS,2018/19,E06000025,1e300,,,,",
+            "line 3: value: 1e300 is too large: a value may be at most 1,000,000,000,000",
+        ),
+        (
+            "FUNDING,2018/19,E06000025,£1000000000001,,,,",
+            "line 3: value: £1000000000001 is too large: a value may be at most 1,000,000,000,000",
+        ),
+        (  # a long cell is quoted in part
+            "CRIME_TOTAL_RATE,2018/19,E06000025,x" + "y" * 10_000 + ",,,,",
+            "line 3: value: 'x" + "y" * 58 + "…' is not a number",
+        ),
+        (
+            "CRIME_TOTAL_RATE," + "2018/19" * 1000 + ",E06000025,61.2,,,,",
+            "line 3: period: '"
+            + ("2018/19" * 9)[:59]
+            + f"…' is not a period: use e.g. {ACCEPTED_FORMS}.",
+        ),
+        (
+            "Z" * 5000 + ",2018/19,E06000025,61.2,,,,",
+            "line 3: measure_code: unknown measure '" + "Z" * 59 + "…'",
+        ),
     ],
 )
 def test_a_bad_row_is_reported_by_line_and_column(row: str, problem: str) -> None:
@@ -493,9 +537,59 @@ def test_a_quote_inside_an_unquoted_cell_is_kept() -> None:
     assert row.note == 'A "provisional" figure'
 
 
-def test_a_cell_too_long_for_the_csv_reader_names_its_row() -> None:
+def test_a_cell_too_long_for_the_csv_reader_names_its_line_and_column() -> None:
     content = csv_bytes('CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,"' + "x" * 200_000 + '",')
-    assert file_error(content).startswith("line 2: the file cannot be read as CSV (field larger")
+    assert file_error(content) == (
+        "line 2: note: the cell has more than 131,072 characters, more than a cell may hold (a "
+        "note may have up to 2,000): shorten it."
+    )
+
+
+def test_a_long_unquoted_cell_names_its_column() -> None:
+    content = csv_bytes(
+        "CRIME_TOTAL_RATE,2017/18,E06000025,61.2,,,,",
+        "CRIME_TOTAL_RATE,2018/19,E06000025," + "9" * 140_000 + ",,,,",
+    )
+    assert file_error(content) == (
+        "line 3: value: the cell has more than 131,072 characters, more than a cell may hold: "
+        "shorten it."
+    )
+
+
+def test_a_quote_left_open_for_more_than_a_cell_may_hold_is_named_as_the_likely_cause() -> None:
+    content = csv_bytes(
+        "CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,,",
+        'CRIME_TOTAL_RATE,2017/18,E06000025,61.2,,,"unclosed note,',
+        *["CRIME_TOTAL_RATE,2016/17,E06000025,61.2,,,,"] * 4000,
+    )
+    assert file_error(content) == (
+        "line 3: note: the cell runs on over several lines for more than 131,072 characters: a "
+        'quote (") opened in it is probably never closed, so the rest of the file runs into it: '
+        "close the quote or remove it."
+    )
+
+
+def test_a_long_cell_in_the_header_or_beyond_it_is_named_by_position() -> None:
+    assert file_error(("measure_code,period," + "x" * 140_000 + "\n").encode()).startswith(
+        "line 1: column 3: the cell has more than 131,072 characters"
+    )
+    beyond = csv_bytes('CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,,,"' + "x" * 140_000 + '"')
+    assert file_error(beyond).startswith("line 2: column 9: the cell has more than 131,072")
+
+
+def test_a_long_cell_after_quoted_lines_and_a_sep_line_counts_lines_from_the_top() -> None:
+    content = (
+        "sep=;\n"
+        + HEADER.replace(",", ";")
+        + '\nCRIME_TOTAL_RATE;2018/19;E06000025;61.2;;;"two\nlines";\n'
+        + 'CRIME_TOTAL_RATE;2017/18;E06000025;61.2;;;;"a ""quoted"" '
+        + "x" * 140_000
+        + '"\n'
+    ).encode()
+    assert file_error(content) == (
+        "line 5: source: the cell has more than 131,072 characters, more than a cell may hold "
+        "(a source may have up to 2,000): shorten it."
+    )
 
 
 def test_a_header_without_rows_is_an_error() -> None:
@@ -750,6 +844,7 @@ def test_any_non_negative_value_reads_back_exactly(value: float) -> None:
         assert row.value == value
 
 
+@settings(deadline=None)  # a workbook is written and read each time: slow on a busy machine
 @given(st.floats(0, 1e6, allow_nan=False))
 def test_a_workbook_float_reads_back_as_the_float_in_the_file(value: float) -> None:
     content = xlsx_bytes(
@@ -820,3 +915,178 @@ def test_a_word_like_delete_is_still_not_a_number() -> None:
     assert problems("CRIME_TOTAL_RATE,2019/20,E06000025,DELETED,,,,") == [
         "line 2: value: 'DELETED' is not a number"
     ]
+
+
+# --- limits: the largest file read, and reading it a row at a time ---------------------------
+
+WORKBOOK_HEADER = ["measure_code", "period", "area_code", "value"]
+
+
+def _rows(count: int) -> list[str]:
+    return [f"CRIME_TOTAL_RATE,{1900 + i},E06000025,61.2,,,," for i in range(count)]
+
+
+def _zip(parts: dict[str, bytes], *, level: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _parts(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.fixture
+def workbook_never_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook refused for its size must be refused before openpyxl reads any of it."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def test_the_limits_are_the_ones_the_readme_names() -> None:
+    assert results_file.MAX_ROWS == 1_000_000
+    assert results_file.MAX_UNPACKED_BYTES == 200 * 2**20
+    assert results_file.MAX_XLSX_PART_BYTES == 20 * 2**20
+
+
+def test_a_csv_over_the_row_limit_is_refused_naming_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(results_file, "MAX_ROWS", 3)
+    assert parse(csv_bytes(*_rows(3), "", "")).ok  # blank lines are not rows
+    assert file_error(csv_bytes(*_rows(4))) == (
+        "line 5: the file has more than 3 rows of results, the most one file may have: split it "
+        "into files of up to 3 rows."
+    )
+
+
+def test_a_workbook_over_the_row_limit_is_refused_naming_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(results_file, "MAX_ROWS", 3)
+    rows = [["CRIME_TOTAL_RATE", 1900 + i, "E06000025", 61.2] for i in range(4)]
+    assert parse(xlsx_bytes([WORKBOOK_HEADER, *rows[:3]]), "r.xlsx").ok
+    assert file_error(xlsx_bytes([WORKBOOK_HEADER, *rows]), "r.xlsx").startswith(
+        "line 5: the file has more than 3 rows of results, the most one file may have"
+    )
+
+
+def test_a_worksheet_beyond_excels_last_row_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(results_file, "EXCEL_ROWS", 4)
+    content = xlsx_bytes(
+        [WORKBOOK_HEADER, ["CRIME_TOTAL_RATE", "2018/19", "E06000025", 1]], blank_rows_before=3
+    )
+    assert file_error(content, "r.xlsx").startswith(
+        "line 5: the worksheet goes on beyond row 4, the last row Excel has"
+    )
+
+
+def test_a_workbook_that_unpacks_to_more_than_200_mb_is_refused_unopened(
+    workbook_never_opened: None,
+) -> None:
+    """The issue's bomb: a few hundred kilobytes that unpack to more than the limit."""
+    parts = _parts(xlsx_bytes([WORKBOOK_HEADER]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b"<row/>" * (2**20 // 6)
+            for _ in range(205):
+                sheet.write(block)
+    content = buffer.getvalue()
+    assert len(content) < 2 * 2**20
+    assert file_error(content, "r.xlsx").startswith(
+        "the workbook unpacks to 205 MB, more than the limit of 200 MB for a results file"
+    )
+
+
+def test_shared_text_over_20_mb_is_refused_unopened(workbook_never_opened: None) -> None:
+    """openpyxl reads a workbook's shared strings whole, even in read-only mode."""
+    parts = _parts(xlsx_bytes([WORKBOOK_HEADER]))
+    parts["xl/sharedStrings.xml"] = b"<sst>" + b"<si><t>x</t></si>" * (21 * 2**20 // 17) + b"</sst>"
+    assert file_error(_zip(parts), "r.xlsx").startswith(
+        "the workbook's part xl/sharedStrings.xml unpacks to 21 MB, more than the limit of 20 MB"
+    )
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_they_are_listed(
+    workbook_never_opened: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = _parts(xlsx_bytes([WORKBOOK_HEADER]))
+    many = {**parts, **{f"junk/{n}.xml": b"" for n in range(70_000)}}  # a zip64 directory
+    content = _zip(many, level=1)
+
+    def no_listing(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the zip directory was read")
+
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", no_listing)
+    assert file_error(content, "r.xlsx").startswith(
+        f"the workbook has {len(many):,} parts, more than the 1,000 a results workbook may have"
+    )
+
+
+def test_a_worksheet_cut_short_is_a_damaged_workbook_not_a_traceback() -> None:
+    parts = _parts(xlsx_bytes([WORKBOOK_HEADER, ["CRIME_TOTAL_RATE", "2018/19", "E06000025", 1]]))
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:-40]
+    assert file_error(_zip(parts), "r.xlsx").startswith(
+        "the file cannot be read as an Excel workbook (.xlsx): it may be damaged."
+    )
+
+
+def test_cells_right_of_the_header_are_side_notes_even_on_a_row_of_their_own() -> None:
+    content = xlsx_bytes(
+        [
+            WORKBOOK_HEADER,
+            ["CRIME_TOTAL_RATE", "2018/19", "E06000025", 61.2],
+            [None, None, None, None, None, "a side note"],
+        ]
+    )
+    assert parse(content, "r.xlsx").problems == ()
+
+
+def test_rows_are_read_as_they_are_needed_not_all_at_once() -> None:
+    """A bad byte far down the file is found only when reading gets there."""
+    content = csv_bytes(*_rows(2000)) + b"\nCRIME_TOTAL_RATE,2018/19,E06000025,\xa361.2,,,,\n"
+    rows = iter_table("r.csv", content)
+    assert next(rows) == (
+        2,
+        {
+            "measure_code": "CRIME_TOTAL_RATE",
+            "period": "1900",
+            "area_code": "E06000025",
+            "value": "61.2",
+            "numerator": "",
+            "denominator": "",
+            "note": "",
+            "source": "",
+        },
+    )
+    with pytest.raises(ResultsFileError, match=r"^line 2002: the file is not UTF-8 text"):
+        list(rows)
+
+
+def test_checking_a_large_file_keeps_only_the_checked_rows() -> None:
+    """Memory for 50,000 rows: the checked rows, not every cell of the file as well (reading
+    every cell first took 1.3 GB for a million rows)."""
+    areas = {f"E{n:08d}" for n in range(500)}
+    lines = [
+        f"CRIME_TOTAL_RATE,{1920 + n // 500},E{n % 500:08d},{n % 97}.5,,,,Police"
+        for n in range(50_000)
+    ]
+    content = csv_bytes(*lines)
+    tracemalloc.start()
+    try:
+        parsed = parse_results_file("r.csv", content, UNITS, areas, TODAY)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (len(parsed.rows), parsed.problems) == (50_000, ())
+    assert peak / len(parsed.rows) < 600  # bytes a row: about 360; reading every cell first, 920

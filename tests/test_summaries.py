@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from dashboard.model import Comparison, Unit
-from dashboard.summaries import history_summary, priority_summary, trend_description
+from datetime import date
+
+from dashboard.chart_spec import HistoryChart, history_chart
+from dashboard.model import (
+    Comparison,
+    Direction,
+    Polarity,
+    RatingStatus,
+    Result,
+    TargetRule,
+    Unit,
+)
+from dashboard.report import AreaRef, Figure, MeasureEntry, RatingEntry, TargetEntry
+from dashboard.summaries import (
+    history_summary,
+    priority_summary,
+    target_summary,
+    trend_description,
+)
 
 
 def test_a_trend_says_where_it_started_and_ended() -> None:
@@ -52,3 +69,57 @@ def test_priority_summary_counts_significant_comparisons() -> None:
 
 def test_priority_summary_without_comparators_says_so() -> None:
     assert "None of these measures" in priority_summary("Gloucester", [[Comparison.NOT_COMPARED]])
+
+
+def test_summaries_quote_figures_to_the_measures_places() -> None:
+    text = history_summary(
+        "Gloucester",
+        [("2018", 55.0), ("2019", 50.8)],
+        Unit.RATE_PER_1000,
+        [("South West", 24.3)],
+        decimals=2,
+    )
+    assert text == (
+        "Gloucester: 2 results, down from 55.00 per 1,000 in 2018 to 50.80 per 1,000 in 2019. "
+        "In 2019 it was higher than South West (24.30 per 1,000)."
+    )
+
+
+def _chart(target: TargetEntry) -> HistoryChart:
+    area = AreaRef("E07000081", "Gloucester")
+    entry = MeasureEntry(
+        code="ASB",
+        title="ASB",
+        priority=3,
+        unit=Unit.RATE_PER_1000,
+        polarity=Polarity.LOWER_IS_BETTER,
+        public=True,
+        area=area,
+        target=target,
+        figure=Figure("2019", date(2019, 1, 1), date(2019, 12, 31), 50.8),
+        rating=RatingEntry(RatingStatus.GREEN, "On target", ""),
+        comparators=(),
+        direction=Direction.NOT_COMPARED,
+        previous=None,
+        trend=(),
+    )
+    history = [
+        Result("ASB", area.code, "2018", date(2018, 1, 1), date(2018, 12, 31), 55.0),
+        Result("ASB", area.code, "2019", date(2019, 1, 1), date(2019, 12, 31), 50.8),
+    ]
+    return history_chart(entry, history)
+
+
+def test_the_chart_summary_says_where_the_trajectory_stands_at_the_latest_result() -> None:
+    target = TargetEntry(TargetRule.FIXED_TARGET, "", "2018", 55.0, None, 37.0, "2024")
+    assert target_summary(_chart(target)) == (
+        "The dotted line is the trajectory from 55.0 per 1,000 in 2018 to 37.0 per 1,000 by "
+        "2024; for 2019 it stands at 52.0 per 1,000."
+    )
+
+
+def test_the_chart_summary_names_a_baseline_to_match() -> None:
+    target = TargetEntry(TargetRule.MATCH_BASELINE, "", "2018", 55.0)
+    assert target_summary(_chart(target)) == (
+        "The dotted line is the baseline to match: 55.0 per 1,000 in 2018."
+    )

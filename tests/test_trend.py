@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote
+
+import pytest
 
 from dashboard.trend import svg_data_uri, trend_svg
 
@@ -49,3 +52,9 @@ def test_the_data_uri_decodes_to_the_same_markup() -> None:
     uri = svg_data_uri(svg)
     assert uri.startswith("data:image/svg+xml;charset=utf-8,")
     assert unquote(uri.split(",", 1)[1]) == svg
+
+
+def test_points_given_dates_are_spaced_in_time_so_a_missing_year_leaves_a_gap() -> None:
+    years = [date(2016, 12, 31), date(2017, 12, 31), date(2019, 12, 31)]
+    xs = [x for x, _ in _points(trend_svg([1.0, 2.0, 3.0], "t", at=years))]
+    assert xs[2] - xs[1] == pytest.approx(2 * (xs[1] - xs[0]), abs=0.2)

@@ -11,6 +11,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
+from layouts.embed_snippet import SNIPPET_HEIGHT_PX
+
 pytestmark = pytest.mark.browser
 
 PARTNERSHIP = "South Gloucestershire Safer and Stronger Communities Strategic Partnership"
@@ -21,7 +23,7 @@ def _council_site(embed_url: str) -> ThreadingHTTPServer:
     page = (
         '<!doctype html><html lang="en"><head><title>Council</title></head><body>'
         f'<h1>Council page</h1><iframe src="{embed_url}" title="Community safety" '
-        'width="800" height="900"></iframe></body></html>'
+        f'width="800" height="{SNIPPET_HEIGHT_PX}"></iframe></body></html>'
     ).encode()
 
     class Handler(BaseHTTPRequestHandler):
