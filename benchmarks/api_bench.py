@@ -2,7 +2,7 @@
 live report and the overview callback.
 
 Usage: python benchmarks/api_bench.py [--quick] [--seconds 10] [--points 2]
-         [--publish-budget 45] [--steady 2] [--partnerships 300] [--postgres URL]
+         [--publish-budget 30] [--steady 2] [--partnerships 300] [--postgres URL]
 
 Generates 300 partnerships (each declaring reporting_points = ["09-30", "03-31"], the half-year
 ends its published points fall on), 4 comparator areas, 40 measures in 3 priorities with mixed
@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import shutil
@@ -179,34 +180,75 @@ def pct(values: Sequence[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+class Sample:
+    """Wall-clock and CPU milliseconds of each call timed in this process (CPU time is what the
+    shared machine's load does not inflate much; all timed work here runs on one thread)."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.wall.append((time.perf_counter() - wall) * 1000)
+            self.cpu.append((time.process_time() - cpu) * 1000)
+
+    def __add__(self, other: Sample) -> Sample:
+        both = Sample()
+        both.wall, both.cpu = self.wall + other.wall, self.cpu + other.cpu
+        return both
+
+    def __len__(self) -> int:
+        return len(self.wall)
+
+
 @dataclass
 class Figures:
-    """Rows of the closing table: (what, how many, p50, p95, max or rate, note)."""
+    """Rows of the closing table: (what, how many, p50, p95, max or rate, CPU, note)."""
 
     label: str
-    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def timing(self, what: str, ms: Sequence[float], extra: str = "", note: str = "") -> None:
-        self.rows.append(
-            (what, f"{len(ms):,}", f"{pct(ms, 50):.1f}", f"{pct(ms, 95):.1f}", extra, note)
-        )
-        print(f"  {what}: n {len(ms):,}, p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms"
-              f"{', ' + extra if extra else ''}{' (' + note + ')' if note else ''}")  # fmt: skip
+    def timing(
+        self, what: str, sample: Sample | Sequence[float], note: str = "", cpu: str | None = None
+    ) -> None:
+        """`cpu`: the CPU figure when not this process's own (e.g. the server workers')."""
+        ms = sample.wall if isinstance(sample, Sample) else list(sample)
+        if cpu is None and isinstance(sample, Sample):
+            cpu = f"{pct(sample.cpu, 50):.1f}"
+        row = (what, f"{len(ms):,}", f"{pct(ms, 50):.1f}", f"{pct(ms, 95):.1f}",
+               f"max {max(ms):.0f}", cpu or "", note)  # fmt: skip
+        self.rows.append(row)
+        print(f"  {what}: n {len(ms):,}, p50 {row[2]} ms, p95 {row[3]} ms, {row[4]} ms"
+              f"{', CPU ' + row[5] + ' ms' if row[5] else ''}"
+              f"{' (' + note + ')' if note else ''}")  # fmt: skip
 
-    def load(self, what: str, n: int, p50: float, p95: float, rate: float, note: str) -> None:
-        self.rows.append((what, f"{n:,}", f"{p50:.1f}", f"{p95:.1f}", f"{rate:,.0f} req/s", note))
+    def load(
+        self, what: str, n: int, p50: float, p95: float, rate: float, cpu: str, note: str
+    ) -> None:
+        row = (what, f"{n:,}", f"{p50:.1f}", f"{p95:.1f}", f"{rate:,.0f} req/s", cpu, note)
+        self.rows.append(row)
         print(f"  {what}: {n:,} requests, {rate:,.0f} req/s, p50 {p50:.1f} ms, "
-              f"p95 {p95:.1f} ms ({note})")  # fmt: skip
+              f"p95 {p95:.1f} ms, worker CPU {cpu} ms/req ({note})")  # fmt: skip
 
     def table(self) -> str:
-        head = ("measurement", "n", "p50 ms", "p95 ms", "max / rate", "note")
+        head = ("measurement", "n", "p50 ms", "p95 ms", "max ms / rate", "CPU ms", "note")
         rows = [head, *self.rows]
-        widths = [max(len(r[c]) for r in rows) for c in range(5)]
+        widths = [max(len(r[c]) for r in rows) for c in range(6)]
         lines = [f"== {self.label} =="]
         for r in rows:
-            cells = [r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, 5)]
-            lines.append("  ".join(cells) + (f"  {r[5]}" if r[5] else ""))
+            cells = [r[0].ljust(widths[0])] + [r[c].rjust(widths[c]) for c in range(1, 6)]
+            lines.append("  ".join(cells) + (f"  {r[6]}" if r[6] else ""))
+        lines.append(
+            "  CPU ms: in-process rows, this process's CPU time per call (p50; the PostgreSQL "
+            "server's own CPU not counted); HTTP rows, the gunicorn workers' CPU time per request "
+            "(mean over the phase)"
+        )
         lines += [f"  * {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -227,16 +269,13 @@ class Published:
 
 
 @contextmanager
-def timed(into: list[float], fn_owner: Any, name: str) -> Iterator[None]:
-    """Wrap fn_owner.name so each call's time is appended to `into` (the real function runs)."""
+def timed(into: Sample, fn_owner: Any, name: str) -> Iterator[None]:
+    """Wrap fn_owner.name so each call is timed into `into` (the real function runs)."""
     original = getattr(fn_owner, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
+        with into():
             return original(*args, **kwargs)
-        finally:
-            into.append((time.perf_counter() - started) * 1000)
 
     setattr(fn_owner, name, wrapper)
     try:
@@ -292,9 +331,7 @@ def publish_all(
     versions (with none, the open data file is rebuilt once at the end)."""
     labels = list(reversed(PUBLISHABLE[-wanted:]))
     extra = PUBLISHABLE[-wanted - 1]
-    publish_ms: list[float] = []
-    build_ms: list[float] = []
-    rebuild_ms: list[float] = []
+    publish_ms, build_ms, rebuild_ms = Sample(), Sample(), Sample()
     round_means: list[str] = []
     done: list[Published] = []
     pending: list[tuple[str, str]] = []
@@ -304,18 +341,17 @@ def publish_all(
         timed(rebuild_ms, publications.opendata, "rebuild"),
     ):
         for r, label in enumerate(labels):
-            round_started, real = time.perf_counter(), []
+            round_started, calls = time.perf_counter(), len(publish_ms)
             for i in range(partnerships):
                 if time.perf_counter() - started > budget_s:
                     pending.append((slug(i), label))
                     continue
-                t0 = time.perf_counter()
-                point, number = publications.publish(slug(i), label, ACTOR)
-                real.append((time.perf_counter() - t0) * 1000)
+                with publish_ms():
+                    point, number = publications.publish(slug(i), label, ACTOR)
                 assert number == 1, f"{slug(i)} {label}: expected version 1, got {number}"
                 done.append(Published(slug(i), point.label, point.start, point.end))
-            publish_ms += real
             took = time.perf_counter() - round_started
+            real = publish_ms.wall[calls:]
             mean = f"{statistics.mean(real):.0f}" if real else "-"
             round_means.append(mean)
             print(f"    round {r + 1}/{len(labels)} ({label}): {len(real)} publish() calls, "
@@ -333,16 +369,14 @@ def publish_all(
                 once = (time.perf_counter() - t0) * 1000
                 print(f"  opendata.rebuild over {len(done):,} standing versions: {once:.0f} ms")
         versions_now = len(done)
-        reload_ms = []
+        reload_ms = Sample()
         for _ in range(3):
-            t0 = time.perf_counter()
-            catalogue.partnerships()
-            reload_ms.append((time.perf_counter() - t0) * 1000)
-        steady_ms: list[float] = []
+            with reload_ms():
+                catalogue.partnerships()
+        steady_ms = Sample()
         for i in range(min(steady, partnerships)):
-            t0 = time.perf_counter()
-            point, number = publications.publish(slug(i), extra, ACTOR)
-            steady_ms.append((time.perf_counter() - t0) * 1000)
+            with steady_ms():
+                point, number = publications.publish(slug(i), extra, ACTOR)
             assert number == 1
             done.append(Published(slug(i), point.label, point.start, point.end))
     per = len(done) // partnerships
@@ -350,33 +384,24 @@ def publish_all(
           f"{f' + {steady} at {extra}' if steady else ''}) in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     figures.timing(
-        "publish one partnership's point (all publish() calls)",
-        publish_ms + steady_ms,
-        f"max {max(publish_ms + steady_ms):.0f} ms",
+        "publish one partnership's point (all publish() calls)", publish_ms + steady_ms,
         "aim <= 1000 ms",
-    )
-    if publish_ms:
-        figures.timing(
-            f"  publish() while 0-{len(publish_ms) - 1} versions stood", publish_ms,
-            f"max {max(publish_ms):.0f} ms",
-        )  # fmt: skip
-    if steady_ms:
+    )  # fmt: skip
+    if len(publish_ms):
+        figures.timing(f"  publish() while 0-{len(publish_ms) - 1} versions stood", publish_ms)
+    if len(steady_ms):
         figures.timing(
             f"  publish() at national scale ({versions_now:,} versions)", steady_ms,
-            f"max {max(steady_ms):.0f} ms", f"{len(steady_ms)} partnerships, point {extra}",
+            f"{len(steady_ms)} partnerships, point {extra}",
         )  # fmt: skip
+    figures.timing("  of which build_live", build_ms, "includes the catalogue reload")
     figures.timing(
-        "  of which build_live", build_ms, f"max {max(build_ms):.0f} ms",
-        "includes the catalogue reload",
-    )  # fmt: skip
-    figures.timing(
-        "  catalogue reload (catalogue.partnerships)", reload_ms, f"max {max(reload_ms):.0f} ms",
+        "  catalogue reload (catalogue.partnerships)", reload_ms,
         "after every data version change: every publish",
     )  # fmt: skip
     figures.timing(
-        "  of which opendata.rebuild", rebuild_ms, f"max {max(rebuild_ms):.0f} ms",
-        "per publish(); reads every standing version",
-    )  # fmt: skip
+        "  of which opendata.rebuild", rebuild_ms, "per publish(); reads every standing version"
+    )
     figures.notes.append(
         f"published {partnerships} x {len(labels)} points ({', '.join(labels)}) + {steady} at "
         f"{extra}; publish() mean per round (ms): {', '.join(round_means)}"
@@ -402,7 +427,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str) -> Iterator[str]:
+def gunicorn(url: str) -> Iterator[Served]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark-only-" + "x" * 40}
     env.pop("REDIS_URL", None)
@@ -425,7 +450,7 @@ def gunicorn(url: str) -> Iterator[str]:
                     time.sleep(0.1)
             # both workers: the national catalogue and the areas in memory before any timing
             prime(base, [Request("/api/v1/partnerships")] * 8)
-            yield base
+            yield Served(base, process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -434,6 +459,33 @@ def gunicorn(url: str) -> Iterator[str]:
             errors = [x for x in lines if "Error" in x or "Traceback" in x]
             if errors:
                 print(f"  gunicorn logged {len(errors)} error lines, first: {errors[0][:300]}")
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str
+    pid: int  # gunicorn's master
+
+    def worker_cpu_s(self) -> float:
+        """CPU seconds the workers have used (user + system)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                try:
+                    fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                except FileNotFoundError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    @contextmanager
+    def cpu_per_request(self, into: list[str], requests: Callable[[], int]) -> Iterator[None]:
+        """Appends the workers' CPU ms per request over the block (`requests()` counts them)."""
+        before = self.worker_cpu_s()
+        yield
+        count = requests()
+        into.append(f"{(self.worker_cpu_s() - before) * 1000 / count:.1f}" if count else "")
 
 
 WRK_SCRIPT = """
@@ -618,7 +670,7 @@ def bare_sql(url: str, sample: Sequence[Published], figures: Figures) -> None:
     engine = sa.create_engine(url)
     comparators = [c for c, _, _ in COMPARATORS]
     codes = [f"M{m:02d}" for m in range(MEASURES)]
-    stored, column, old, parse, sizes = [], [], [], [], []
+    stored, column, old, parse, sizes = Sample(), Sample(), Sample(), Sample(), []
     with engine.connect() as conn:
         for p in sample:
             stmt = (
@@ -626,59 +678,52 @@ def bare_sql(url: str, sample: Sequence[Published], figures: Figures) -> None:
                 .where(PublicationVersionRow.withdrawn.is_(False))
                 .order_by(PublicationVersionRow.version.desc())
             )
-            started = time.perf_counter()
-            rows = conn.execute(stmt).fetchall()
-            stored.append((time.perf_counter() - started) * 1000)
+            with stored():
+                rows = conn.execute(stmt).fetchall()
             assert len(rows) == 1, f"{p}: {len(rows)} stored versions"
             only = stmt.with_only_columns(PublicationVersionRow.public_report)
-            started = time.perf_counter()
-            text = conn.execute(only).scalars().first()
-            column.append((time.perf_counter() - started) * 1000)
+            with column():
+                text = conn.execute(only).scalars().first()
             sizes.append((len(rows[0].member_report), len(text)))
             area = area_code(int(p.slug.removeprefix("csp-")))
-            started = time.perf_counter()
-            found = conn.execute(results_statement(codes, [area, *comparators], p.end)).fetchall()
-            old.append((time.perf_counter() - started) * 1000)
+            with old():
+                found = conn.execute(
+                    results_statement(codes, [area, *comparators], p.end)
+                ).fetchall()
             assert found, "the old results query found nothing"
-            started = time.perf_counter()
-            report_model.from_json(text)
-            parse.append((time.perf_counter() - started) * 1000)
+            with parse():
+                report_model.from_json(text)
     engine.dispose()
     member_kb = statistics.mean(m for m, _ in sizes) / 1000
     public_kb = statistics.mean(p for _, p in sizes) / 1000
     figures.timing(
         "(c) bare SQL: stored version row (public path)", stored,
-        note=f"whole row: member {member_kb:.0f} kB + public {public_kb:.0f} kB JSON",
+        f"whole row: member {member_kb:.0f} kB + public {public_kb:.0f} kB JSON",
     )  # fmt: skip
     figures.timing("(c) bare SQL: public_report column only", column)
-    figures.timing(
-        "(c) bare SQL: old results query", old, note="40 measures x 5 areas up to the point"
-    )
+    figures.timing("(c) bare SQL: old results query", old, "40 measures x 5 areas up to the point")
     figures.timing("(c) parse stored public report (from_json)", parse)
 
 
 def live_reports(sample: Sequence[Published], reloads: int, figures: Figures) -> None:
     """A member's live report for one partnership built cold, in-process."""
-    build, build_cat, live = [], [], []
+    build, build_cat, live = Sample(), Sample(), Sample()
     data_reports.build_live(sample[0].slug, ref(sample[0]))  # imports, catalogue, areas
     for p in sample:
         clear_caches()
-        started = time.perf_counter()
-        report = data_reports.build_live(p.slug, ref(p))
-        build.append((time.perf_counter() - started) * 1000)
+        with build():
+            report = data_reports.build_live(p.slug, ref(p))
         assert len(report.measures) == MEASURES
     for p in sample[:reloads]:
         clear_caches()
         data_results._catalogue.cache_clear()
-        started = time.perf_counter()
-        data_reports.build_live(p.slug, ref(p))
-        build_cat.append((time.perf_counter() - started) * 1000)
+        with build_cat():
+            data_reports.build_live(p.slug, ref(p))
     flagged = 0
     for p in sample:
         clear_caches()
-        started = time.perf_counter()
-        report = data_reports.live_report(p.slug, ref(p))
-        live.append((time.perf_counter() - started) * 1000)
+        with live():
+            report = data_reports.live_report(p.slug, ref(p))
         assert report.publication is not None
         # nothing changed since publishing, so the live report should not say it has
         flagged += report.publication.changed_since
@@ -689,17 +734,16 @@ def live_reports(sample: Sequence[Published], reloads: int, figures: Figures) ->
         )
         print(f"  ! {figures.notes[-1]}")
     figures.timing(
-        "(d) build_live cold (member's live report)", build, f"max {max(build):.0f} ms",
+        "(d) build_live cold (member's live report)", build,
         "caches cleared, catalogue in memory; aim <= 50 ms",
     )  # fmt: skip
     figures.timing(
-        "(d) build_live cold incl. catalogue reload", build_cat, f"max {max(build_cat):.0f} ms",
+        "(d) build_live cold incl. catalogue reload", build_cat,
         "first read in a worker after any data change",
     )  # fmt: skip
     figures.timing(
-        "(d) live_report cold (build + mark vs stored)", live, f"max {max(live):.0f} ms",
-        "what a member's request calls",
-    )  # fmt: skip
+        "(d) live_report cold (build + mark vs stored)", live, "what a member's request calls"
+    )
 
 
 def ref(p: Published) -> report_model.PointRef:
@@ -709,18 +753,16 @@ def ref(p: Published) -> report_model.PointRef:
 def overview_in_process(server: Any, sample: Sequence[Published], figures: Figures) -> None:
     from callbacks import overview
 
-    timings = []
+    timings = Sample()
     clear_caches()
     with server.test_request_context():
         overview.show_overview({"slug": sample[0].slug, "period": sample[0].label})
     for p in sample:
-        with server.test_request_context():
-            started = time.perf_counter()
+        with server.test_request_context(), timings():
             out = overview.show_overview({"slug": p.slug, "period": p.label})
-            timings.append((time.perf_counter() - started) * 1000)
         assert out[1] is False and out[-1]["period"] == p.label, out[-1]
     figures.timing(
-        "(e) overview callback service time (in-process)", timings, f"max {max(timings):.0f} ms",
+        "(e) overview callback service time (in-process)", timings,
         "show_overview, one client, distinct random points",
     )  # fmt: skip
 
@@ -744,39 +786,45 @@ def run(url: str, label: str, args: argparse.Namespace, workdir: Path, server: A
     distinct = len(done)
     drive: Callable[..., tuple[int, float, float, int]]
     drive, tool = (drive_wrk, "wrk") if shutil.which("wrk") else (drive_threads, "threads")
+    cpu: list[str] = []  # the workers' CPU ms per request, phase by phase
     # A fresh gunicorn for each phase that must find the caches cold (each worker has its own)
     order = rng.sample(done, distinct)
     single = order[-min(args.single, distinct) :]  # asked by (a), so last in (b)'s walk
-    with gunicorn(url) as base:
+    with gunicorn(url) as served:
+        base = served.base
         # sanity: one answer has every public measure and the stored version
         answer = json.loads(fetch(base, Request(single[0].path)))
         assert len(answer["results"]) == MEASURES - MEASURES // 10, len(answer["results"])
         assert answer["publication"]["version"] == 1 and answer["period"]["published"]
         assert answer["period"]["label"] == single[0].label
         # (a) one client, a distinct random point each time
-        ms, errors = one_client(base, [Request(p.path) for p in single])
+        with served.cpu_per_request(cpu, lambda: len(single) - 1):
+            ms, errors = one_client(base, [Request(p.path) for p in single[1:]])
         figures.timing(
-            "(a) public results API, 1 client", ms, f"max {max(ms):.0f} ms",
-            f"gunicorn, distinct random points, errors {errors}",
+            "(a) public results API, 1 client", ms,
+            f"gunicorn, distinct random points, errors {errors}", cpu=cpu[-1],
         )  # fmt: skip
         # (b) 16 clients walking every published point in a random order
-        n, p50, p95, errors = drive(base, [Request(p.path) for p in order], seconds, walk=True)
+        with served.cpu_per_request(cpu, lambda: n):
+            n, p50, p95, errors = drive(base, [Request(p.path) for p in order], seconds, True)
         asked_before = max(0, n - (distinct - len(single)))
         figures.load(
-            f"(b) public results API, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"(b) public results API, {CLIENTS} clients", n, p50, p95, n / seconds, cpu[-1],
             f"{tool} {seconds:.0f} s walking {distinct:,} points in random order, "
             f"~{asked_before / max(n, 1):.0%} asked before, errors {errors}",
         )  # fmt: skip
         defaults = [Request(API.format(slug(i))) for i in range(args.partnerships)]
-        prime(base, defaults * 4)  # each worker has its own cache: ask every default of both
-        n, p50, p95, errors = drive(base, defaults, seconds)
+        prime(base, defaults * 3)  # each worker has its own cache: ask every default of both
+        with served.cpu_per_request(cpu, lambda: n):
+            n, p50, p95, errors = drive(base, defaults, seconds)
         figures.load(
-            f"(b) warm: default point, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"(b) warm: default point, {CLIENTS} clients", n, p50, p95, n / seconds, cpu[-1],
             f"{tool} {seconds:.0f} s, {args.partnerships} defaults asked before, errors {errors}",
         )  # fmt: skip
     # (e) the overview callback over HTTP: under the API load from one probe client, then alone
     overview_posts = {p: overview_request(p) for p in done}
-    with gunicorn(url) as base:
+    with gunicorn(url) as served:
+        base = served.base
         check_overview_answer(fetch(base, overview_posts[order[-1]]), order[-1])
         probe: list[float] = []
         probe_errors = [0]
@@ -796,22 +844,25 @@ def run(url: str, label: str, args: argparse.Namespace, workdir: Path, server: A
                 probe.append((time.perf_counter() - started) * 1000)
 
         thread = threading.Thread(target=prober)
-        thread.start()
         api_order = [Request(p.path) for p in rng.sample(done, distinct)]
-        n, p50, p95, errors = drive(base, api_order, seconds, walk=True)
-        stop.set()
-        thread.join()
+        with served.cpu_per_request(cpu, lambda: n + len(probe)):
+            thread.start()
+            n, p50, p95, errors = drive(base, api_order, seconds, True)
+            stop.set()
+            thread.join()
         figures.timing(
-            "(e) overview POST under the API load", probe, f"max {max(probe):.0f} ms",
+            "(e) overview POST under the API load", probe,
             f"1 probe client, distinct points, + {CLIENTS} {tool} API clients "
             f"({n / seconds:,.0f} req/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {errors}); "
-            f"probe errors {probe_errors[0]}",
+            f"probe errors {probe_errors[0]}; CPU: both kinds of request",
+            cpu=cpu[-1],
         )  # fmt: skip
-    with gunicorn(url) as base:
+    with gunicorn(url) as served:
         posts = [overview_posts[p] for p in rng.sample(done, distinct)]
-        n, p50, p95, errors = drive(base, posts, seconds, walk=True)
+        with served.cpu_per_request(cpu, lambda: n):
+            n, p50, p95, errors = drive(served.base, posts, seconds, True)
         figures.load(
-            f"(e) overview POST, {CLIENTS} clients", n, p50, p95, n / seconds,
+            f"(e) overview POST, {CLIENTS} clients", n, p50, p95, n / seconds, cpu[-1],
             f"{tool} {seconds:.0f} s walking {distinct:,} points in random order, errors {errors}",
         )  # fmt: skip
     with server.app_context():
@@ -840,7 +891,7 @@ def main() -> None:
         "--points", type=int, help=f"points to publish per partnership (max {len(PUBLISHABLE)})"
     )
     parser.add_argument(
-        "--publish-budget", type=float, help="seconds of publish() calls (default 45)"
+        "--publish-budget", type=float, help="seconds of publish() calls (default 30)"
     )
     parser.add_argument(
         "--steady", type=int, help="publish() calls at national scale, after the rest (default 2)"
@@ -851,11 +902,11 @@ def main() -> None:
     args.seconds = args.seconds or (3.0 if args.quick else 10.0)
     args.partnerships = args.partnerships or (30 if args.quick else PARTNERSHIPS)
     args.points = max(2, min(args.points or 2, len(PUBLISHABLE) - 1))
-    args.publish_budget = args.publish_budget or 45.0
+    args.publish_budget = args.publish_budget or 30.0
     if args.steady is None:
         args.steady = 2
-    args.single = 40 if args.quick else 200
-    args.sql_sample = 40 if args.quick else 300
+    args.single = 40 if args.quick else 150
+    args.sql_sample = 40 if args.quick else 150
     args.live_sample = 10 if args.quick else 50
     args.reload_sample = 5
     print(f"today {date.today()}; {os.cpu_count()} CPUs; gunicorn.conf.py, 2 workers; "
@@ -866,6 +917,8 @@ def main() -> None:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         os.environ["DATABASE_URL"] = sqlite_url  # the app module binds it at import
         import app as app_module
+
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # the migrations' INFO lines
 
         server = app_module.server
         tables.append(run(sqlite_url, "SQLite", args, Path(tmp), server))

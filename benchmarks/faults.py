@@ -16,9 +16,10 @@ WEB_CONCURRENCY=2, so its gunicorn.conf.py applies when it has one.
 
 The clients ask, at random, the public API (partnership list, periods, each published point's
 results), the embedded public summary and a dashboard page. Printed: requests, failures by
-status (connection errors and client time-outs too), the longest stall (slowest request; longest
-time no answer arrived), and per fault the recovery time: from the fault until the end of the
-last request it spoiled (failed, or slower than --slow seconds).
+status (connection errors and client time-outs too), latency before, during and after each
+fault, the longest stall (slowest request; longest time no answer arrived), and per fault the
+recovery time: from the fault until the last request it spoiled ended (one that failed, or one
+in flight when it began or begun in its first second, which a hang holds).
 """
 
 from __future__ import annotations
@@ -305,20 +306,45 @@ def longest_silence(outcomes: Sequence[Outcome], until: float) -> tuple[float, f
     return best, at
 
 
-def recovery(outcomes: Sequence[Outcome], fault: Fault, window: float, slow: float) -> str:
+def percentile(values: Sequence[float], q: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, len(ordered) * q // 100)] if ordered else 0.0
+
+
+def recovery(outcomes: Sequence[Outcome], fault: Fault, window: float) -> str:
+    """What the fault spoiled: the requests that failed from its start until `window` seconds
+    after it ended, and the stall of those in flight when it began or begun in its first second
+    (a hang holds them). Recovered: when the last of either ended."""
     end = fault.ended if fault.ended is not None else fault.started
-    spoiled = [
-        o
-        for o in outcomes
-        if o.ended >= fault.started and o.started <= end + window and (o.failed or o.seconds > slow)
+    failed = [
+        o for o in outcomes if o.failed and fault.started <= o.ended and o.started <= end + window
     ]
-    if not spoiled:
-        return "nothing spoiled: 0.0 s"
-    last = max(o.ended for o in spoiled)
-    statuses = Counter(o.status if o.failed else f"slow (> {slow:g} s)" for o in spoiled)
-    worst = max(o.seconds for o in spoiled)
-    listed = ", ".join(f"{n} {s}" for s, n in statuses.most_common())
-    return f"{last - fault.started:.2f} s after it began ({listed}; slowest of them {worst:.2f} s)"
+    caught = [o for o in outcomes if fault.started <= o.ended and o.started <= fault.started + 1]
+    stall = max((o.seconds for o in caught), default=0.0)
+    last = max((o.ended for o in failed + caught), default=fault.started)
+    statuses = Counter(o.status for o in failed)
+    listed = ", ".join(f"{s}: {n}" for s, n in statuses.most_common()) or "none"
+    return (
+        f"failed {len(failed)} ({listed}); slowest request caught at its start {stall:.2f} s; "
+        f"recovered {last - fault.started:.2f} s after it began"
+    )
+
+
+def phases(outcomes: Sequence[Outcome], faults: Sequence[Fault], seconds: float) -> None:
+    """Latency before, during and after each fault (by when a request began)."""
+    marks = [(0.0, "steady, before the faults")]
+    for fault in faults:
+        marks.append((fault.started, fault.name))
+        marks.append(((fault.ended or fault.started) + 2.0, f"after {fault.name}"))
+    marks.sort()
+    print(f"    {'began':<34}{'requests':>9}{'failed':>8}{'p50 ms':>8}{'p95 ms':>8}{'max s':>7}")
+    for (begin, name), (stop, _) in zip(marks, [*marks[1:], (seconds, "")], strict=True):
+        chosen = [o for o in outcomes if begin <= o.started < stop]
+        ms = [o.seconds * 1000 for o in chosen]
+        failed = sum(o.failed for o in chosen)
+        print(f"    {f'{begin:.0f}-{stop:.0f} s ' + name:<34}{len(chosen):>9,}{failed:>8}"
+              f"{percentile(ms, 50):>8.0f}{percentile(ms, 95):>8.0f}"
+              f"{max(ms, default=0) / 1000:>7.2f}")  # fmt: skip
 
 
 def report(
@@ -329,30 +355,20 @@ def report(
     slowest = max(outcomes, key=lambda o: o.seconds)
     silence, silence_at = longest_silence(outcomes, seconds)
     over = sum(1 for o in outcomes if o.seconds > slow)
+    listed = ", ".join(f"{status}: {n}" for status, n in sorted(failures.items())) or "none"
     print(f"\n== {label} ==")
-    ms = sorted(o.seconds * 1000 for o in outcomes)
-    p50, p95, p99 = (ms[min(len(ms) - 1, len(ms) * q // 100)] for q in (50, 95, 99))
     print(f"  requests: {len(outcomes):,} in {seconds:.0f} s ({len(outcomes) / seconds:,.0f}/s), "
-          f"{load.clients} clients; p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-          f"p99 {p99:.0f} ms")  # fmt: skip
-    if failures:
-        listed = ", ".join(f"{status}: {n}" for status, n in sorted(failures.items()))
-        print(f"  failures by status: {listed}")
-    else:
-        print("  failures by status: none")
+          f"{load.clients} clients; failures by status: {listed}")  # fmt: skip
+    phases(outcomes, faults, seconds)
     print(f"  longest stall: slowest request {slowest.seconds:.2f} s (began at "
           f"{slowest.started:.1f} s, {slowest.path}); longest time with no answer "
           f"{silence:.2f} s (from {silence_at:.1f} s); {over} requests over "
           f"{slow:g} s")  # fmt: skip
-    for o in sorted((o for o in outcomes if o.seconds > slow), key=lambda o: o.started)[:8]:
-        print(f"    {o.seconds:.2f} s from {o.started:.1f} s: {o.status} {o.path}")
     for fault in faults:
         window = 10.0 if fault.name.startswith("PostgreSQL") else 5.0
-        span = (
-            f"{fault.started:.1f}-{fault.ended:.1f} s" if fault.ended else f"{fault.started:.1f} s"
-        )
-        print(f"  {fault.name} ({span}{', ' + fault.note if fault.note else ''}): recovered "
-              f"{recovery(outcomes, fault, window, slow)}")  # fmt: skip
+        span = f"{fault.started:.1f}-{fault.ended or fault.started:.1f} s"
+        print(f"  {fault.name} ({span}{', ' + fault.note if fault.note else ''}): "
+              f"{recovery(outcomes, fault, window)}")  # fmt: skip
     lines = log.read_text(errors="replace").splitlines()
     tracebacks = sum(1 for x in lines if x.startswith("Traceback"))
     warnings = [x for x in lines if "WARNING" in x]
@@ -360,8 +376,8 @@ def report(
     about_redis = [x for x in lines if "Redis" in x or "cache backend" in x]
     print(f"  gunicorn log: {len(lines)} lines, {tracebacks} tracebacks, {len(warnings)} "
           f"warnings, {len(errors)} errors, {len(about_redis)} about the cache")  # fmt: skip
-    for line in (errors[:2] + about_redis[:2] + warnings[:2])[:5]:
-        print(f"    {line[:220]}")
+    for line in errors[:2] + about_redis[:4]:
+        print(f"    {line[:200]}")
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -374,7 +390,7 @@ def main() -> None:
     parser.add_argument("--restart-at", type=float, default=10.0, help="PostgreSQL restart (s)")
     parser.add_argument("--pause-at", type=float, default=25.0, help="Redis CLIENT PAUSE (s)")
     parser.add_argument("--pause-ms", type=int, default=20_000)
-    parser.add_argument("--slow", type=float, default=2.0, help="a request slower is spoiled")
+    parser.add_argument("--slow", type=float, default=2.0, help="count requests slower (s)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the app tree to serve")
     parser.add_argument("--postgres", help="a running server's URL (default: a cluster of its own)")
     parser.add_argument("--restart-command", help="restarts that server (with --postgres)")

@@ -79,9 +79,13 @@ def _sheet_rows(rows: int, areas: int, strings: dict[str, int]) -> Iterable[str]
     def text(value: str) -> int:
         return strings.setdefault(value, len(strings))
 
-    yield '<row r="1">' + "".join(
-        f'<c r="{_column(i)}1" t="s"><v>{text(name)}</v></c>' for i, name in enumerate(HEADER)
-    ) + "</row>"
+    yield (
+        '<row r="1">'
+        + "".join(
+            f'<c r="{_column(i)}1" t="s"><v>{text(name)}</v></c>' for i, name in enumerate(HEADER)
+        )
+        + "</row>"
+    )
     i = 0
     while i < rows:
         for period in PERIODS:
@@ -112,7 +116,10 @@ def write_xlsx(path: Path, rows: int, areas: int) -> int:
         for name, xml in _PARTS.items():
             archive.writestr(name, _DECLARATION + xml)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'{_DECLARATION}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
+            sheet.write(
+                f'{_DECLARATION}<worksheet xmlns="{_MAIN}">'
+                f'<dimension ref="A1:{_column(len(HEADER) - 1)}{rows + 1}"/><sheetData>'.encode()
+            )
             batch: list[str] = []
             for row in _sheet_rows(rows, areas, strings):
                 batch.append(row)

@@ -26,7 +26,7 @@ from callbacks.pickers import UrlState, page_links
 from dashboard.audience import Audience
 from data_access.access import current_audience
 from data_access.results import NotVisible, all_partnerships
-from layouts import ids, shell, titles
+from layouts import ids, pages, shell, titles
 from layouts.links import embed_href
 
 
@@ -193,6 +193,7 @@ def noscript(status: PageStatus, query: Mapping[str, str]) -> str:
         status=status,
         summaries=_summaries(status, query),
         open_data=shell.OPEN_DATA_PATH,
+        not_found_sentence=pages.NOT_FOUND_SENTENCE,
     )
     return f"<noscript>{inner}</noscript>"
 

@@ -98,11 +98,11 @@ def partnership_point_options(slug: str, audience: Audience) -> list[dict[str, s
             continue
         latest = standing[0]
         published = published_sentence(latest.version, latest.published_at)
-        words = f"{_point_words(point)} — {published[0].lower()}{published[1:]}"
+        words = f"{point.label} — {published[0].lower()}{published[1:]}"
         options.append({"label": words, "value": point.label})
         options.extend(
             {
-                "label": f"{point.label} — earlier: "
+                "label": f"{point.label} — earlier "
                 + version_sentence(earlier.version, earlier.published_at).lower(),
                 "value": point_value(point.label, earlier.version),
             }

@@ -73,6 +73,7 @@ _MAX_CODE = 64  # the longest measure or area code (the catalogue's columns)
 _MAX_LABEL = 40  # longer than any spelling of a period
 _MAX_SUGGESTIONS = 1_000  # unknown codes given a "did you mean" (difflib is slow)
 _SHOWN = 60  # characters of a cell quoted in a message
+_MAX_SHARED_TEXTS = 10_000  # distinct notes and sources a file's rows share
 _SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
     (b"\xd0\xcf\x11\xe0", "an old Excel 97-2003 workbook (.xls) or another Office file"),
@@ -603,7 +604,9 @@ class _Checker:
         self.areas = areas
         self.today = today
         self.problems: list[Problem] = []
-        self.first_line: dict[tuple[str, str, str], int] = {}
+        # (measure, period label) -> area -> first line: no tuple kept per row
+        self.first_line: dict[tuple[str, str], dict[str, int]] = {}
+        self.texts: dict[str, str] = {}  # notes and sources seen: a row keeps a shared copy
 
     def check(self, line: int, record: Mapping[str, str]) -> ResultRow | None:
         get = record.get
@@ -625,16 +628,21 @@ class _Checker:
                 get("denominator", "").strip(),
                 self.units.get(measure) if measure else None,
             )
-        note = get("note", "").strip()
-        source = get("source", "").strip()
+        note = self.text(get("note", ""))
+        source = self.text(get("source", ""))
         if len(note) > MAX_TEXT or len(source) > MAX_TEXT or EXTRA_CELLS in record:
             self.check_text(line, record)
         if measure and area and period:
-            key = (measure, area, period.label)
-            first = self.first_line.setdefault(key, line)
+            key = (measure, period.label)
+            seen = self.first_line.get(key)
+            if seen is None:
+                self.first_line[key] = seen = {}
+            first = seen.setdefault(area, line)
             if first != line:
                 self.add(
-                    line, "row", f"duplicates line {first} (same measure, area and period {key[2]})"
+                    line,
+                    "row",
+                    f"duplicates line {first} (same measure, area and period {period.label})",
                 )
         if (
             measure is None
@@ -648,6 +656,19 @@ class _Checker:
         return ResultRow(
             line, measure, period, area, value, numerator, denominator, note, source, delete
         )
+
+    def text(self, cell: str) -> str:
+        """A note or source, stripped; the same object for the same text (most files repeat a
+        few sources), up to a limit of distinct texts."""
+        text = cell.strip()
+        if not text or len(text) > MAX_TEXT:
+            return text
+        shared = self.texts.get(text)
+        if shared is not None:
+            return shared
+        if len(self.texts) < _MAX_SHARED_TEXTS:
+            self.texts[text] = text
+        return text
 
     def check_text(self, line: int, record: Mapping[str, str]) -> None:
         for column in ("note", "source"):

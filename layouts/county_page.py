@@ -87,12 +87,13 @@ def _measure_header(title: str, entries: Sequence[tuple[str, MeasureEntry]]) -> 
 def _entries(
     partnerships: Sequence[Partnership], reports: Mapping[str, PartnershipReport | None]
 ) -> dict[str, list[tuple[str, MeasureEntry]]]:
-    """Every measure any report shows -> (partnership name, its entry), in report order."""
+    """Every measure any report shows -> (the partnership's area name, its entry), in report
+    order."""
     found: dict[str, list[tuple[str, MeasureEntry]]] = {}
     for p in partnerships:
         report = reports.get(p.slug)
         for entry in report.measures if report else ():
-            found.setdefault(entry.code, []).append((p.name, entry))
+            found.setdefault(entry.code, []).append((report.area.name, entry))
     return found
 
 

@@ -11,6 +11,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from layouts import ids, titles
+from layouts.shell import PARTNERSHIPS_PATH
 
 LOADING = "Loading results…"
 ALL_PRIORITIES = "all"
@@ -168,6 +169,10 @@ def county(code: str | None = None, period: str | None = None, **_unknown: str) 
 
 
 NOT_FOUND_TITLE = titles.NOT_FOUND
+NOT_FOUND_SENTENCE = (
+    "There is no page at this address. Check the address, or the reporting point, priority or "
+    "measure in it."
+)
 
 
 def not_found_panel() -> html.Div:
@@ -175,11 +180,8 @@ def not_found_panel() -> html.Div:
     return html.Div(
         [
             html.H1(NOT_FOUND_TITLE),
-            html.P(
-                "There is no page at this address. Check the address, or the reporting point, "
-                "priority or measure in it."
-            ),
-            html.P(dcc.Link("Go to the partnerships overview", href="/")),
+            html.P(NOT_FOUND_SENTENCE),
+            html.P(dcc.Link("See all partnerships", href=PARTNERSHIPS_PATH)),
         ],
         className="not-found",
     )

@@ -241,10 +241,10 @@ def test_the_key_explains_only_the_rules_its_tiles_use() -> None:
     assert "comparator" not in words and "monitoring only" in words
 
 
-def test_the_not_found_page_says_so_and_links_home() -> None:
+def test_the_not_found_page_says_so_and_links_to_every_partnership() -> None:
     panel = pages.not_found_panel()
     assert find(panel, html.H1)[0].children == "Page not found"
-    assert find(panel, dcc.Link)[0].href == "/"
+    assert find(panel, dcc.Link)[0].href == "/partnerships"
 
 
 def test_links_carry_the_view_state_in_the_query_string() -> None:
