@@ -2,7 +2,8 @@
 live report and the overview callback.
 
 Usage: python benchmarks/api_bench.py [--quick] [--seconds 10] [--points 2]
-         [--publish-budget 30] [--steady 2] [--partnerships 300] [--postgres URL]
+         [--publish-budget 30] [--steady 2] [--partnerships 300] [--worker-class conf|sync]
+         [--postgres URL [--postgres-only]]
 
 Generates 300 partnerships (each declaring reporting_points = ["09-30", "03-31"], the half-year
 ends its published points fall on), 4 comparator areas, 40 measures in 3 priorities with mixed
@@ -24,9 +25,10 @@ Then, with requests spread at random over every published point:
 
   a. one client on gunicorn: public /api/v1/partnerships/<slug>/results?period= service time;
   b. 16 clients (wrk with a Lua script, or a thread client when wrk is missing) on
-     `gunicorn -w 2` (gunicorn.conf.py: 4 threads each) walking every published point in a
-     random order, none asked twice until all have been, so the per-worker caches stay cold:
-     p50/p95, req/s; then the warm case (the default point of each partnership, asked before);
+     `gunicorn -w 2` (as gunicorn.conf.py sets it, or sync workers) walking every published
+     point in a random order, none asked twice until all have been, so the per-worker caches
+     stay cold: p50/p95, req/s; then the warm case (the default point of each partnership,
+     asked before);
   c. the bare SQL of one public read (the stored version row, as the public path selects it),
      the public_report column alone, the old results query for the same point, and the Python
      parse of the stored public report;
@@ -48,6 +50,7 @@ import json
 import logging
 import os
 import random
+import runpy
 import shutil
 import socket
 import statistics
@@ -426,6 +429,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def worker_settings(worker_class: str) -> tuple[list[str], str]:
+    """gunicorn's extra arguments for the worker class asked for, and a description."""
+    if worker_class == "sync":
+        # --threads 1 too: gunicorn turns sync workers with threads > 1 into gthread ones
+        return ["-k", "sync", "--threads", "1"], "sync workers (-k sync --threads 1)"
+    conf = ROOT / "gunicorn.conf.py"
+    if not conf.exists():
+        return [], "gunicorn's defaults (no gunicorn.conf.py)"
+    values = runpy.run_path(str(conf))
+    kind, threads = values.get("worker_class", "sync"), values.get("threads", 1)
+    return [], f"gunicorn.conf.py: worker_class {kind}, {threads} threads each"
+
+
+GUNICORN_ARGS: list[str] = []  # set by main from --worker-class
+
+
 @contextmanager
 def gunicorn(url: str) -> Iterator[Served]:
     port = free_port()
@@ -433,8 +452,8 @@ def gunicorn(url: str) -> Iterator[Served]:
     env.pop("REDIS_URL", None)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b",
-             f"127.0.0.1:{port}", "--log-level", "warning", "app:server"],
+            [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", *GUNICORN_ARGS,
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:server"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -898,6 +917,15 @@ def main() -> None:
     )
     parser.add_argument("--partnerships", type=int, help="default 300; quick 30")
     parser.add_argument("--postgres", help="also run on this PostgreSQL database (new schema)")
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="with --postgres: skip the SQLite run"
+    )
+    parser.add_argument(
+        "--worker-class",
+        choices=("conf", "sync"),
+        default="conf",
+        help="conf: as gunicorn.conf.py sets it (what the Procfile runs); sync: 2 sync workers",
+    )
     args = parser.parse_args()
     args.seconds = args.seconds or (3.0 if args.quick else 10.0)
     args.partnerships = args.partnerships or (30 if args.quick else PARTNERSHIPS)
@@ -909,7 +937,8 @@ def main() -> None:
     args.sql_sample = 40 if args.quick else 150
     args.live_sample = 10 if args.quick else 50
     args.reload_sample = 5
-    print(f"today {date.today()}; {os.cpu_count()} CPUs; gunicorn.conf.py, 2 workers; "
+    GUNICORN_ARGS[:], workers = worker_settings(args.worker_class)
+    print(f"today {date.today()}; {os.cpu_count()} CPUs; gunicorn 2 workers, {workers}; "
           f"{CLIENTS} clients; {args.partnerships} partnerships; up to {args.points} points each; "
           f"load phases {args.seconds:.0f} s")  # fmt: skip
     tables = []
@@ -921,8 +950,9 @@ def main() -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)  # the migrations' INFO lines
 
         server = app_module.server
-        tables.append(run(sqlite_url, "SQLite", args, Path(tmp), server))
-        db.dispose()
+        if not (args.postgres and args.postgres_only):
+            tables.append(run(sqlite_url, "SQLite", args, Path(tmp), server))
+            db.dispose()
         if args.postgres:
             with db.scratch_postgres_schema(args.postgres, prefix="bench") as url:
                 data_results._catalogue.cache_clear()

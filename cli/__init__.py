@@ -122,8 +122,11 @@ def import_results_command(path: Path, dry_run: bool) -> None:
         raise _fail(f"{path.name}: {error}") from error
     except ImportRejected as error:
         lines = [str(p) for p in error.problems]
+        if error.unlisted:
+            lines.append(f"... and {error.unlisted:,} more problem(s), not listed")
+        found = len(error.problems) + error.unlisted
         raise _fail(
-            "\n".join([*lines, f"{path.name}: {len(lines)} problem(s); nothing was saved."])
+            "\n".join([*lines, f"{path.name}: {found} problem(s); nothing was saved."])
         ) from error
     click.echo(summary.sentence(path.name))
 

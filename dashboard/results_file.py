@@ -3,9 +3,15 @@
 Two kinds of failure, kept apart so an editor sees each the right way:
 
 - the file as a whole cannot be read (empty, not UTF-8, not really a CSV or workbook, a header
-  without a required column, no rows): `ResultsFileError`, one message saying why and what to do;
+  without a required column, no rows, a cell too long for the csv module, beyond a size limit):
+  `ResultsFileError`, one message saying why and what to do;
 - some rows are wrong: a `Problem` per bad cell, `line N: column: reason`, for every bad row.
   A problem with the row as a whole (a duplicate, stray cells) uses the column name `row`.
+
+Files are read a row at a time and each row is checked as it is read, so only the checked rows
+are kept. The size limits (MAX_ROWS rows; a workbook unpacking to MAX_UNPACKED_BYTES, checked
+from its zip directory before anything is unpacked) keep the largest file accepted well under
+1 GB of memory (README, Benchmarks).
 
 A row whose value is `DELETE` (any case) asks for that result to be removed: it names a valid
 measure, period and area and gives no numerator or denominator. Whether there is a result to
@@ -46,6 +52,7 @@ MAX_UNPACKED_BYTES = 200 * 2**20  # a workbook's parts together, unpacked
 MAX_XLSX_PART_BYTES = 20 * 2**20  # one part other than a worksheet: openpyxl reads those whole
 MAX_XLSX_PARTS = 1_000  # parts in a workbook (Excel writes a dozen or so)
 EXCEL_ROWS = 1_048_576  # the last row of an Excel worksheet
+MAX_PROBLEMS = 100_000  # problems listed; any more are counted (ParsedFile.unlisted)
 RELATIVE_TOLERANCE = 0.01  # a published value may differ from numerator/denominator by 1%
 # The largest figures accepted: far above any real one (the UK's population is under 10**8,
 # budgets in pounds under 10**12), and far below what the database stores (2**63 - 1).
@@ -127,12 +134,16 @@ class ResultRow:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
+    """The checked rows and the problems found: the first MAX_PROBLEMS of them listed, and how
+    many more there were (a file of junk would otherwise take gigabytes to report)."""
+
     rows: tuple[ResultRow, ...]
     problems: tuple[Problem, ...]
+    unlisted: int = 0  # problems found beyond the first MAX_PROBLEMS
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.unlisted
 
 
 class _CellError(ValueError):
@@ -565,7 +576,7 @@ def _validate(
         row = checker.check(line, record)
         if row is not None:
             rows.append(row)
-    return ParsedFile(tuple(rows), tuple(checker.problems))
+    return ParsedFile(tuple(rows), tuple(checker.problems), checker.found - len(checker.problems))
 
 
 class _Codes:
@@ -603,14 +614,15 @@ class _Checker:
         self.measures = _Codes(units.keys())
         self.areas = areas
         self.today = today
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = []  # the first MAX_PROBLEMS
+        self.found = 0  # problems found, listed or not
         # (measure, period label) -> area -> first line: no tuple kept per row
         self.first_line: dict[tuple[str, str], dict[str, int]] = {}
         self.texts: dict[str, str] = {}  # notes and sources seen: a row keeps a shared copy
 
     def check(self, line: int, record: Mapping[str, str]) -> ResultRow | None:
         get = record.get
-        before = len(self.problems)
+        before = self.found
         measure = self.code(line, "measure_code", get("measure_code", ""), self.measures)
         area = self.code(line, "area_code", get("area_code", ""), self.areas)
         period = self.period(line, get("period", ""))
@@ -649,7 +661,7 @@ class _Checker:
             or area is None
             or period is None
             or figures is None
-            or len(self.problems) > before
+            or self.found > before
         ):
             return None
         value, numerator, denominator = figures
@@ -684,7 +696,9 @@ class _Checker:
             )
 
     def add(self, line: int, column: str, reason: str) -> None:
-        self.problems.append(Problem(line, column, reason))
+        self.found += 1
+        if self.found <= MAX_PROBLEMS:
+            self.problems.append(Problem(line, column, reason))
 
     def code(self, line: int, column: str, text: str, known: _Codes) -> str | None:
         code = known.exact.get(text)
@@ -723,7 +737,7 @@ class _Checker:
         self, line: int, numerator_text: str, denominator_text: str
     ) -> tuple[None, None, None] | None:
         """A DELETE row's figures: none, and none may be given alongside."""
-        before = len(self.problems)
+        before = self.found
         for column, text in (("numerator", numerator_text), ("denominator", denominator_text)):
             if text:
                 self.add(
@@ -733,7 +747,7 @@ class _Checker:
                     "gives no numerator or denominator (leave it empty, or give a value to "
                     "replace it)",
                 )
-        return None if len(self.problems) > before else (None, None, None)
+        return None if self.found > before else (None, None, None)
 
     def figures(
         self,
@@ -745,7 +759,7 @@ class _Checker:
     ) -> tuple[float, int | None, int | None] | None:
         """(value, numerator, denominator) checked together; None after a problem or for a row
         whose measure is unknown (its unit decides what the figures may be)."""
-        before = len(self.problems)
+        before = self.found
         value = numerator = denominator = None
         # Inline rather than through a helper: this runs for every row of a large file.
         if value_text:
@@ -770,9 +784,9 @@ class _Checker:
                 self.add(
                     line, "numerator", f"{numerator:,} is above the denominator {denominator:,}"
                 )
-        if not value_text and len(self.problems) == before:
+        if not value_text and self.found == before:
             value = self.derived(line, unit, counts)
-        if value is None or unit is None or len(self.problems) > before:
+        if value is None or unit is None or self.found > before:
             return None
         multiplier = _MULTIPLIERS[unit]
         if counts and multiplier:

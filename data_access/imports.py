@@ -52,12 +52,14 @@ _LOCK_KEY = 0x43535044  # "CSPD"
 
 
 class ImportRejected(ValueError):
-    """A file with any bad row: nothing was saved. `problems` lists every one."""
+    """A file with any bad row: nothing was saved. `problems` lists every one, or the first
+    MAX_PROBLEMS and `unlisted` counts the rest."""
 
-    def __init__(self, filename: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, filename: str, problems: Sequence[Problem], unlisted: int = 0) -> None:
         self.filename = filename
         self.problems = tuple(problems)
-        super().__init__(f"{filename}: {len(problems)} problem(s); nothing was saved")
+        self.unlisted = unlisted
+        super().__init__(f"{filename}: {len(problems) + unlisted} problem(s); nothing was saved")
 
 
 class ImportBusy(RuntimeError):
@@ -190,8 +192,9 @@ def import_results(
     saves nothing and takes no lock."""
     parsed = validate_file(filename, content, today)
     if parsed.problems:
-        logger.warning("rejected results file %s: %d problems", filename, len(parsed.problems))
-        raise ImportRejected(filename, parsed.problems)
+        found = len(parsed.problems) + parsed.unlisted
+        logger.warning("rejected results file %s: %d problems", filename, found)
+        raise ImportRejected(filename, parsed.problems, parsed.unlisted)
     if dry_run:
         with db.session() as session:  # closed without a commit: rolled back
             return write_rows(session, parsed.rows, actor, illustrative, True, filename)

@@ -264,8 +264,10 @@ def chart_figure(
     columns: Sequence[str],
     rows: Sequence[Sequence[Cell]],
     caption: str,
+    table_open: bool = False,
 ) -> html.Figure:
-    """A chart with its summary sentence and a disclosure holding the same data as a table."""
+    """A chart with its summary sentence and a disclosure holding the same data as a table
+    (open at first when the table says more than the chart)."""
     return html.Figure(
         [
             html.Figcaption(summary, className="chart-summary"),
@@ -273,6 +275,7 @@ def chart_figure(
             html.Details(
                 [html.Summary("Show data as a table"), data_table(caption, columns, rows)],
                 className="chart-data",
+                open=table_open,
             ),
         ],
         className="chart-figure",

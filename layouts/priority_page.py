@@ -219,6 +219,7 @@ def comparison(report: PartnershipReport, number: int, links: PageLinks) -> Comp
                 headers,
                 rows,
                 "The chart's figures, with 95% confidence intervals",
+                table_open=columns.baseline,  # the chart does not show what a target rule uses
             ),
         ]
     )

@@ -356,6 +356,14 @@ def test_a_fixed_target_priority_shows_what_its_rule_uses_with_units(request_con
     assert "no figure" not in text(shown.body)
 
 
+def test_a_charted_priority_with_fixed_targets_shows_its_table_without_a_click(
+    request_context,
+) -> None:
+    shown = priority.show_priority(_state(slug="gloucester", number="3", period=None))
+    details = find(shown.body, html.Details, className="chart-data")[0]
+    assert details.open is True and "Trajectory" in text(details)
+
+
 def test_each_action_plan_update_sits_beside_its_actions(request_context) -> None:
     shown = priority.show_priority(_state(slug="south-glos", number="2", period=None))
     steps = find(shown.body, html.Table, className="table table-sm action-steps")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from dashboard import results_file
 from data_access import db, imports, versions
 from data_access.imports import ImportBusy, ImportRejected, import_results, lock_imports
 from data_access.sample import load_sample
@@ -339,3 +340,19 @@ def test_a_dry_run_does_not_wait_for_a_running_import(loaded: str) -> None:
             "new.csv", (HEADER + NEW_PERIOD_ROWS).encode(), "o", dry_run=True, lock_timeout=0.2
         )
     assert summary.inserted == 2
+
+
+def test_the_command_lists_the_first_problems_and_counts_the_rest(
+    loaded: str, runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results_file, "MAX_PROBLEMS", 2)
+    path = tmp_path / "junk.csv"
+    path.write_text(HEADER + "".join(f"NOPE,{1990 + n},E06000025,1,,,,\n" for n in range(5)))
+    result = runner.invoke(args=["import-results", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: line 2: measure_code: unknown measure 'NOPE'",
+        "line 3: measure_code: unknown measure 'NOPE'",
+        "... and 3 more problem(s), not listed",
+        "junk.csv: 5 problem(s); nothing was saved.",
+    ]

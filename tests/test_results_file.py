@@ -1090,3 +1090,16 @@ def test_checking_a_large_file_keeps_only_the_checked_rows() -> None:
         tracemalloc.stop()
     assert (len(parsed.rows), parsed.problems) == (50_000, ())
     assert peak / len(parsed.rows) < 400  # bytes a row: about 210; reading every cell first, 920
+
+
+def test_problems_beyond_the_listing_limit_are_counted_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A million rows of junk found six million problems: 970 MB to list them all."""
+    monkeypatch.setattr(results_file, "MAX_PROBLEMS", 2)
+    parsed = parse(csv_bytes("NOPE,2018/19,E9,61.2,,,,", "NOPE,2017/18,E06000025,61.2,,,,"))
+    assert [str(p) for p in parsed.problems] == [
+        "line 2: measure_code: unknown measure 'NOPE'",
+        "line 2: area_code: unknown area 'E9'",
+    ]
+    assert (parsed.unlisted, parsed.ok, parsed.rows) == (1, False, ())
