@@ -102,7 +102,7 @@ def row(entry: MeasureEntry, href: str, point_label: str) -> Row:
         code=entry.code,
         title=entry.title,
         href=href,
-        value=format_value(figure.value if figure else None, entry.unit),
+        value=format_value(figure.value if figure else None, entry.unit, entry.decimals),
         period=figure.period if figure and figure.period != point_label else None,
         status=str(entry.rating.status),
         rating=entry.rating.label,
