@@ -7,18 +7,18 @@ Makes a catalogue big enough for the largest file, writes a CSV file for each `-
 largest workbook the importer accepts (Excel's layout: text in shared strings, a cell reference
 on every cell, just under the unpacked-size limit), then runs
 `flask --app app:server import-results --dry-run FILE` for each in a fresh process and prints its
-peak resident memory (ru_maxrss of that one child, from os.wait4) and wall time. With `--write`
+peak resident memory and wall time, as GNU time (/usr/bin/time) reports them. With `--write`
 it also loads the largest CSV file for real, then loads it again (every row unchanged).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +33,7 @@ from dashboard.config_file import parse_config  # noqa: E402
 from dashboard.results_file import MAX_UNPACKED_BYTES  # noqa: E402
 from data_access import catalogue, db, schema  # noqa: E402
 
+TIME = "/usr/bin/time"  # GNU time (Debian: apt-get install time)
 HEADER = ["measure_code", "period", "area_code", "value", "numerator", "denominator", "source"]
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -151,23 +152,29 @@ def largest_xlsx(path: Path, areas: int) -> tuple[int, int]:
 
 
 def measure(path: Path, url: str, *, dry_run: bool = True) -> tuple[float, float, str]:
-    """(peak MB, seconds, last line of output) of one import-results run in a fresh process."""
+    """(peak MB, seconds, last line of output) of one import-results run in a fresh process.
+
+    Measured by GNU time, not os.wait4 here: Linux keeps the high-water mark of the process
+    that forked across exec, so a child of this (large) process would report its size."""
     command = [sys.executable, "-m", "flask", "--app", "app:server", "import-results", str(path)]
     if dry_run:
         command.append("--dry-run")
     env = {**os.environ, "DATABASE_URL": url}
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    output = child.stdout.read() if child.stdout else ""
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    lines = output.strip().splitlines() or [""]
-    if child.returncode != 0:
-        lines[-1] = f"FAILED ({child.returncode}): {lines[-1]}"
-    return usage.ru_maxrss / 1024, elapsed, lines[-1]  # ru_maxrss is in KB on Linux
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+        run = subprocess.run(
+            [TIME, "-o", timing.name, "-f", "%M %e", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        kilobytes, seconds = timing.read().split()[-2:]
+    lines = run.stdout.strip().splitlines() or [""]
+    if run.returncode != 0:
+        lines[-1] = f"FAILED ({run.returncode}): {lines[-1]}"
+    return int(kilobytes) / 1024, float(seconds), lines[-1]
 
 
 def main() -> None:
@@ -181,9 +188,11 @@ def main() -> None:
     largest = max(args.rows)
     areas = largest // (MEASURES * len(PERIODS)) + 1
     report: list[tuple[str, float, float, str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp)
         url = args.database_url or f"sqlite:///{folder / 'memory.db'}"
+        if url.startswith("postgresql"):  # a schema of its own, dropped afterwards
+            url = stack.enter_context(db.scratch_postgres_schema(url, prefix="memory"))
         db.configure(url)
         schema.upgrade(db.engine())
         catalogue.apply_config(parse_config(config_text(areas), "bench.toml"), "bench", "bench")

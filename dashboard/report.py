@@ -724,39 +724,48 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _decode(kind: Any, value: Any) -> Any:
-    if value is None:
-        return None
+Decoder = Callable[[Any], Any]
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _real_or_none(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder:
+    """A function reading one stored value of `kind`, made once per type: reading a version
+    back is on every public request, so nothing is looked up per value."""
     origin = typing.get_origin(kind)
     if origin is typing.Union or origin is types.UnionType:
-        inner = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _decode(inner[0], value)
+        inner = _decoder(next(a for a in typing.get_args(kind) if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
-        inner = typing.get_args(kind)[0]
-        return tuple(_decode(inner, v) for v in value)
+        item = _decoder(typing.get_args(kind)[0])
+        return lambda value: tuple(map(item, value))
     if dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(
-            **{
-                f.name: _decode(hints[f.name], value[f.name])
-                for f in fields(kind)
-                if f.name in value
-            }
+        parts = [(f.name, _decoder(hints[f.name])) for f in fields(kind)]
+        return lambda value: kind(
+            **{name: read(value[name]) for name, read in parts if name in value}
         )
     if kind is datetime:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat
     if kind is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(value)
-    if kind is float and isinstance(value, int):
-        return float(value)
-    return value
+        return kind
+    if kind is float:
+        return _real_or_none
+    return _keep
 
 
 def from_document(document: Mapping[str, Any]) -> PartnershipReport:
     """A stored report read back; older schemas upgraded, newer ones refused."""
-    return _decode(PartnershipReport, upgrade_document(dict(document)))
+    return _decoder(PartnershipReport)(upgrade_document(dict(document)))
 
 
 def from_json(text: str) -> PartnershipReport:

@@ -1,8 +1,10 @@
 """The open data download (INTERFACES.md section 5): every result in the public report of a
 published version not withdrawn, each as the most recently published version states it.
 
-Made once per publication or withdrawal and stored as one document, so every worker serves the
-same file; filtered answers are cut from it. Always public-only: no audience parameter here.
+Made once after each publication or withdrawal and stored as one document, so every worker serves
+the same file; filtered answers are cut from it. A publication only marks the file stale (cheap,
+inside its transaction): the first request after it makes the file once, so publishing a whole
+country's points in a row costs one rebuild, not one per point. Always public-only.
 """
 
 from __future__ import annotations
@@ -73,9 +75,25 @@ def rebuild(session: Session) -> str:
     return etag
 
 
-def current_etag() -> str | None:
+def mark_stale(session: Session) -> None:
+    """The publisher's part: the file no longer says what is published (ETag emptied)."""
+    session.execute(
+        sa.update(OpenDataFileRow).where(OpenDataFileRow.id == _FILE_ID).values(etag="")
+    )
+
+
+def current_etag() -> str:
+    """The file's ETag, making the file first when a publication left it stale."""
     with db.session() as s:
-        return s.scalar(sa.select(OpenDataFileRow.etag).where(OpenDataFileRow.id == _FILE_ID))
+        etag = s.scalar(sa.select(OpenDataFileRow.etag).where(OpenDataFileRow.id == _FILE_ID))
+    if etag:
+        return etag
+    with db.transaction() as session:
+        # One worker makes it; others wait on the row lock and then find it made
+        stored = session.get(OpenDataFileRow, _FILE_ID, with_for_update=True)
+        if stored is not None and stored.etag:
+            return stored.etag
+        return rebuild(session)
 
 
 @functools.lru_cache(maxsize=2)

@@ -79,7 +79,7 @@ def publish(
     with db.transaction() as session:
         number = write_version(session, slug, point, member, actor, role)
         if number is not None:
-            opendata.rebuild(session)
+            opendata.mark_stale(session)
         return point, number
 
 
@@ -219,7 +219,7 @@ def withdraw(slug: str, label: str, number: int, reason: str, actor: str) -> Per
         )
         versions.bump(session)
         session.flush()
-        opendata.rebuild(session)
+        opendata.mark_stale(session)
         return point
 
 
@@ -273,5 +273,5 @@ def reconstruct_missing(actor: str = "migration") -> int:
             )
     if missing:
         with db.transaction() as session:
-            opendata.rebuild(session)
+            opendata.mark_stale(session)
     return len(missing)

@@ -190,20 +190,33 @@ def _stored(
     slug: str, end: date, number: int | None, which: Which, _version: int
 ) -> reports.PartnershipReport | None:
     """A version's stored report (the latest not withdrawn when `number` is None), or None."""
-    stmt = _version_rows(slug, end).where(PublicationVersionRow.withdrawn.is_(False))
+    listing = (
+        _version_rows(slug, end)
+        .with_only_columns(
+            PublicationVersionRow.id,
+            PublicationVersionRow.version,
+            PublicationVersionRow.published_at,
+            PublicationVersionRow.reconstructed,
+        )
+        .where(PublicationVersionRow.withdrawn.is_(False))
+        .order_by(PublicationVersionRow.version.desc())
+    )
+    column = (
+        PublicationVersionRow.member_report
+        if which == "member"
+        else PublicationVersionRow.public_report
+    )
     with db.session() as s:
-        rows = list(s.scalars(stmt.order_by(PublicationVersionRow.version.desc())))
-    if not rows:
-        return None
-    latest = rows[0].version
-    row = rows[0] if number is None else next((r for r in rows if r.version == number), None)
-    if row is None:
-        return None
-    text = row.member_report if which == "member" else row.public_report
+        rows = s.execute(listing).all()
+        row = next((r for r in rows if number is None or r.version == number), None)
+        if row is None:
+            return None
+        # Only the one report asked for: a version holds two, each tens of kilobytes
+        text = s.scalar(sa.select(column).where(PublicationVersionRow.id == row.id))
     return replace(
         reports.from_json(text),
         publication=reports.PublicationRef(
-            row.version, latest, row.published_at, row.reconstructed, False
+            row.version, rows[0].version, row.published_at, row.reconstructed, False
         ),
     )
 

@@ -1,0 +1,62 @@
+"""The per-point "changed since publication" flag, kept so listing points needs no report rebuild.
+
+A write that may change what a published point shows sets the flag of every published point it
+could reach; publishing the point again clears it. The flag says "may have changed": opening the
+point (the member's live report) says exactly what did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from data_access.tables import (
+    ComparatorRow,
+    PartnershipMeasureRow,
+    PartnershipRow,
+    PeriodRow,
+    PublicationRow,
+)
+
+
+def flag_points_reached(session: Session, area_codes: Iterable[str], earliest_end: date) -> int:
+    """Flag every published point ending on or after `earliest_end` of each partnership that
+    shows results for any of these areas (its own, a comparator, or a measure's `area`)."""
+    areas = list(set(area_codes))
+    if not areas:
+        return 0
+    partnership_ids = (
+        sa.select(PartnershipRow.id)
+        .where(PartnershipRow.area_code.in_(areas))
+        .union(
+            sa.select(ComparatorRow.partnership_id).where(ComparatorRow.area_code.in_(areas)),
+            sa.select(PartnershipMeasureRow.partnership_id).where(
+                PartnershipMeasureRow.area_code.in_(areas)
+            ),
+        )
+    )
+    points = sa.select(PeriodRow.id).where(PeriodRow.end_date >= earliest_end)
+    result = session.execute(
+        sa.update(PublicationRow)
+        .where(
+            PublicationRow.partnership_id.in_(partnership_ids),
+            PublicationRow.period_id.in_(points),
+            PublicationRow.changed.is_(False),
+        )
+        .values(changed=True)
+    )
+    return result.rowcount or 0
+
+
+def changed_points(slug: str, session: Session) -> dict[str, bool]:
+    """Each published point's label and whether it may have changed since its latest version."""
+    rows = session.execute(
+        sa.select(PeriodRow.label, PublicationRow.changed)
+        .join(PublicationRow, PublicationRow.period_id == PeriodRow.id)
+        .join(PartnershipRow, PartnershipRow.id == PublicationRow.partnership_id)
+        .where(PartnershipRow.slug == slug)
+    )
+    return dict(rows.all())
