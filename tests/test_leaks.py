@@ -19,13 +19,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dashboard.config_file import parse_config
-from data_access import catalogue, db
+from data_access import db
 from data_access.cache import cache
-from data_access.catalogue import apply_config
 from data_access.imports import import_results
-from data_access.publications import publish
 from data_access.tables import MeasureRow, PartnershipRow, PeriodRow
+from tests.probe import load_probe
 from tests.signing import GLOUCESTER_MEMBER, SOUTH_GLOS_MEMBER, sign_in
 
 # Unpublished point: south-glos is published up to 2018/19; 12m to 2019-09 (= 2019/20 H1's end)
@@ -55,42 +53,6 @@ MARKER_TEXTS = (
 )
 MARKER_VALUES = (PUBLIC_MEASURE_MARKER, PRIVATE_MEASURE_MARKER, CORRECTION_MARKER)
 UNPUBLISHED_LABELS = ("2019/20 H1", "12m to 2019-09", "2019/2020 h1", "2019/20 Q2")
-PROBE_CONFIG = """
-[[area]]
-code = "E99999991"
-name = "Probe town"
-kind = "partnership"
-
-[[partnership]]
-slug = "probe"
-name = "Probe partnership"
-area = "E99999991"
-comparators = ["E07000081", "E06000025"]
-reporting_points = ["09-30"]
-
-  [[partnership.priority]]
-  number = 1
-  title = "Probing"
-
-  [[partnership.measure]]
-  code = "CRIME_TOTAL_RATE"
-  priority = 1
-  public = true
-  rule = "beat_comparators"
-
-  [[partnership.measure]]
-  code = "MARAC_REPEAT_VICTIMISATION_PCT"
-  priority = 1
-  public = true
-  rule = "beat_comparators"
-"""
-PROBE_ROWS = (
-    "measure_code,period,area_code,value\n"
-    "CRIME_TOTAL_RATE,12m to 2019-09,E99999991,50.0\n"
-    "CRIME_TOTAL_RATE,2018/19,E99999991,51.0\n"
-    "MARAC_REPEAT_VICTIMISATION_PCT,12m to 2019-09,E99999991,20.0\n"
-    "MARAC_REPEAT_VICTIMISATION_PCT,2018/19,E99999991,21.0\n"
-)
 REQUEST_CAP = 3000  # per sweep: enough to vary every input of every callback, and stays fast
 
 requests_made: dict[str, int] = {}
@@ -132,11 +94,7 @@ def leak_db(users_db: str, server: Flask) -> str:
     """Markers in an unpublished point, a non-public measure and a correction made after
     publishing; and a partnership `probe` that has south-glos and gloucester as comparators."""
     import_results("markers.csv", (MARKER_ROWS + CORRECTION_ROW).encode(), "leak-test")
-    known_areas, _ = catalogue.known_codes()
-    config = parse_config(PROBE_CONFIG, "probe.toml", known_areas, catalogue.measures())
-    apply_config(config, "leak-test", "probe.toml")
-    import_results("probe.csv", PROBE_ROWS.encode(), "leak-test")
-    publish("probe", "12m to 2019-09", "leak-test")
+    load_probe()
     cache.clear()
     return users_db
 

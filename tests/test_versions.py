@@ -8,12 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from dashboard.config_file import parse_config
-from data_access import catalogue
 from data_access.cache import cache
-from data_access.catalogue import apply_config
 from data_access.imports import import_results
 from data_access.publications import publish
+from tests.probe import load_probe
 from tests.signing import SOUTH_GLOS_MEMBER, sign_in
 
 RESULTS = "/api/v1/partnerships/south-glos/results"
@@ -136,40 +134,7 @@ def test_withdrawing_needs_a_reason_and_a_standing_version(
     assert unknown.exit_code != 0 and "not a published version" in unknown.output
 
 
-PROBE = """
-[[area]]
-code = "E99999991"
-name = "Probe town"
-kind = "partnership"
-
-[[partnership]]
-slug = "probe"
-name = "Probe partnership"
-area = "E99999991"
-comparators = ["E07000081", "E06000025"]
-reporting_points = ["09-30"]
-
-  [[partnership.priority]]
-  number = 1
-  title = "Probing"
-
-  [[partnership.measure]]
-  code = "CRIME_TOTAL_RATE"
-  priority = 1
-  public = true
-  rule = "beat_comparators"
-
-  [[partnership.measure]]
-  code = "MARAC_REPEAT_VICTIMISATION_PCT"
-  priority = 1
-  public = true
-  rule = "beat_comparators"
-"""
-PROBE_ROWS = (
-    "measure_code,period,area_code,value\n"
-    "CRIME_TOTAL_RATE,12m to 2019-09,E99999991,50.0\n"
-    "MARAC_REPEAT_VICTIMISATION_PCT,12m to 2019-09,E99999991,20.0\n"
-    "MARAC_REPEAT_VICTIMISATION_PCT,2018/19,E99999991,21.0\n"
+MARKERS = (
     "CRIME_TOTAL_RATE,12m to 2019-09,E06000025,987654.321\n"
     "MARAC_REPEAT_VICTIMISATION_PCT,12m to 2019-09,E06000025,12.345678\n"
     "MARAC_REPEAT_VICTIMISATION_PCT,2018/19,E06000025,12.345678\n"
@@ -178,11 +143,7 @@ PROBE_ROWS = (
 
 @pytest.fixture
 def probe(users_db: str) -> str:
-    known_areas, _ = catalogue.known_codes()
-    config = parse_config(PROBE, "probe.toml", known_areas, catalogue.measures())
-    apply_config(config, "test", "probe.toml")
-    import_results("probe.csv", PROBE_ROWS.encode(), "test")
-    publish("probe", "12m to 2019-09", "test")
+    load_probe(MARKERS)
     cache.clear()
     return users_db
 
