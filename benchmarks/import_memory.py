@@ -1,14 +1,15 @@
 """The importer's peak memory: `flask import-results` on large files, measured from outside.
 
-Usage: python benchmarks/import_memory.py [--rows 100000 1000000] [--xlsx-rows N]
-                                          [--write] [--database-url URL]
+Usage: python benchmarks/import_memory.py [--rows 100000 1000000] [--xlsx-rows N | --no-xlsx]
+                                          [--note-length 148] [--write] [--database-url URL]
 
 Makes a catalogue big enough for the largest file, writes a CSV file for each `--rows` and the
 largest workbook the importer accepts (Excel's layout: text in shared strings, a cell reference
 on every cell, just under the unpacked-size limit), then runs
 `flask --app app:server import-results --dry-run FILE` for each in a fresh process and prints its
 peak resident memory and wall time, as GNU time (/usr/bin/time) reports them. With `--write`
-it also loads the largest CSV file for real, then loads it again (every row unchanged).
+it also loads the largest CSV file for real, loads it again (every row unchanged), then loads it
+with every row changed (each replaced result kept as a revision and audited).
 """
 
 from __future__ import annotations
@@ -151,6 +152,16 @@ def largest_xlsx(path: Path, areas: int) -> tuple[int, int]:
     return rows, size
 
 
+def write_with_notes(source: Path, target: Path, length: int) -> None:
+    """The file again, each row with a note of its own `length` characters long."""
+    with source.open() as rows, target.open("w") as out:
+        out.write(next(rows))
+        for number, row in enumerate(rows):
+            cells = row.split(",")
+            cells[6] = f"n{number:09d}".ljust(length, "x")
+            out.write(",".join(cells))
+
+
 def measure(path: Path, url: str, *, dry_run: bool = True) -> tuple[float, float, str]:
     """(peak MB, seconds, last line of output) of one import-results run in a fresh process.
 
@@ -182,7 +193,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--xlsx-rows", type=int, help="default: the most the limit allows")
     parser.add_argument("--no-xlsx", action="store_true")
-    parser.add_argument("--write", action="store_true", help="also load the largest CSV twice")
+    parser.add_argument(
+        "--note-length",
+        type=int,
+        default=148,
+        help="the largest CSV again, each row with a note of its own this long (0: not run)",
+    )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="also load the largest CSV, load it again, then load it with every row changed",
+    )
     parser.add_argument("--database-url")
     args = parser.parse_args()
     largest = max(args.rows)
@@ -202,6 +223,14 @@ def main() -> None:
             path.write_bytes(results_csv(rows, areas))
             mb = path.stat().st_size / 2**20
             report.append((f"CSV {rows:,} rows ({mb:.0f} MB), dry run", *measure(path, url)))
+        if args.note_length:
+            path = folder / "notes.csv"
+            write_with_notes(folder / f"results-{largest}.csv", path, args.note_length)
+            what = (
+                f"CSV {largest:,} rows, a {args.note_length}-character note each "
+                f"({path.stat().st_size / 2**20:.0f} MB), dry run"
+            )
+            report.append((what, *measure(path, url)))
         if not args.no_xlsx:
             path = folder / "results.xlsx"
             if args.xlsx_rows:
@@ -219,10 +248,15 @@ def main() -> None:
             report.append(
                 (f"CSV {largest:,} rows, loaded again", *measure(path, url, dry_run=False))
             )
+            changed = folder / "changed.csv"
+            changed.write_bytes(path.read_bytes().replace(b",Benchmark\n", b",Benchmark v2\n"))
+            report.append(
+                (f"CSV {largest:,} rows, every row changed", *measure(changed, url, dry_run=False))
+            )
     dialect = url.split(":", 1)[0].split("+", 1)[0]
     print(f"database: {dialect}")
     for what, peak, seconds, last in report:
-        print(f"{what:55s} peak {peak:7,.0f} MB  {seconds:6.1f} s  {last}")
+        print(f"{what:66s} peak {peak:7,.0f} MB  {seconds:6.1f} s  {last}")
 
 
 if __name__ == "__main__":

@@ -113,9 +113,8 @@ def import_results_command(path: Path, dry_run: bool) -> None:
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise _fail(f"{path.name}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
     try:
-        summary = import_results(
-            path.name, path.read_bytes(), operating_system_user(), dry_run=dry_run
-        )
+        with path.open("rb") as file:  # read as it is checked, never held whole
+            summary = import_results(path.name, file, operating_system_user(), dry_run=dry_run)
     except ResultsFileError as error:
         raise _fail(f"{path.name}: {error} Nothing was saved.") from error
     except ImportBusy as error:

@@ -22,6 +22,7 @@ Nothing here touches a database: the caller passes the measures and areas it kno
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import gc
@@ -38,6 +39,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from math import isinf
 from pathlib import PurePath
+from typing import BinaryIO
 
 from dashboard.model import Unit
 from dashboard.periods import ACCEPTED_FORMS, Period, PeriodLabelError, parse_period
@@ -151,6 +153,7 @@ class _CellError(ValueError):
 
 
 Record = tuple[int, Mapping[str, str]]
+Content = bytes | BinaryIO  # a file's bytes, or the file opened for reading in binary
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -174,31 +177,41 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_table(filename: str, content: Content) -> list[tuple[int, dict[str, str]]]:
     """(line number, lower-cased header -> cell text) per non-blank row after the header."""
     with _collector_paused():
         return list(iter_table(filename, content))
 
 
-def iter_table(filename: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+def iter_table(filename: str, content: Content) -> Iterator[tuple[int, dict[str, str]]]:
     """read_table's rows one at a time, as they are read: a large file is never held as rows.
 
-    ResultsFileError as soon as the file shows it cannot be read (it may come after rows)."""
+    `content` is the file's bytes, or the file itself opened for reading in binary (seekable):
+    then it is read as it goes, never held whole. ResultsFileError as soon as the file shows it
+    cannot be read (it may come after rows)."""
     suffix = PurePath(filename).suffix.lower()
+    source = io.BytesIO(content) if isinstance(content, bytes | bytearray) else content
     if suffix == ".csv":
-        return _records(_csv_lines(content), extra_cells_are_a_problem=True)
+        return _records(_csv_lines(source), extra_cells_are_a_problem=True)
     if suffix == ".xlsx":
         # Cells to the right of the header in a workbook are an officer's side notes.
-        return _records(_xlsx_lines(content), extra_cells_are_a_problem=False)
+        return _records(_xlsx_lines(source), extra_cells_are_a_problem=False)
     raise ResultsFileError(
         f"'{PurePath(filename).name}' is not a .csv or .xlsx file. {SAVE_AS_HELP}"
     )
 
 
 def _records(
-    lines: Iterable[tuple[int, list[str]]], extra_cells_are_a_problem: bool
+    lines: Iterator[tuple[int, list[str]]], extra_cells_are_a_problem: bool
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """In a CSV, cells beyond the header are usually a note whose commas were not quoted."""
+    with contextlib.closing(lines):  # the reader lets go of the file as soon as this stops
+        yield from _records_of(lines, extra_cells_are_a_problem)
+
+
+def _records_of(
+    lines: Iterator[tuple[int, list[str]]], extra_cells_are_a_problem: bool
+) -> Iterator[tuple[int, dict[str, str]]]:
     header: list[str] = []
     header_line = width = count = 0
     try:
@@ -252,24 +265,25 @@ def _header(line: int, cells: list[str]) -> list[str]:
     return names
 
 
-def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(source: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     """The rows of a CSV file as the csv module splits them, numbered by their first line.
 
-    The text is decoded as it is read, a buffer at a time, so the file is never held twice."""
-    _check_text(content)
-    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    The text is decoded as it is read, a buffer at a time, so it is never held whole."""
+    _check_text(_head(source))
+    stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
+        text_lines = _text_lines(stream)
         head: list[str] = []  # the lines up to the first that is not blank
-        for line in stream:
+        for line in text_lines:
             head.append(line)
             if line.strip():
                 break
         first_line = head[-1] if head else ""
         skipped = 0  # lines before the first one the csv reader sees
-        lines: Iterable[str] = itertools.chain(head, stream)
+        lines: Iterable[str] = itertools.chain(head, text_lines)
         if first_line.startswith("sep=") and len(first_line.strip()) == 5:  # Excel's own hint
             delimiter = first_line[4]
-            skipped, lines = len(head), stream
+            skipped, lines = len(head), text_lines
         else:
             # Excel in much of Europe saves with semicolons; tab-separated text is also common.
             delimiter = max(_DELIMITERS, key=first_line.count)
@@ -284,13 +298,34 @@ def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
                 start = skipped + reader.line_num + 1
         except csv.Error as error:
             if "field larger than field limit" in str(error):
-                raise _long_cell(content, start, delimiter) from error
+                raise _long_cell(source, start, delimiter) from error
             raise ResultsFileError(f"line {start}: {_quote_problem(str(error))}") from error
     except UnicodeDecodeError:
-        _decode(content)  # raises ResultsFileError naming the line of the first bad byte
+        source.seek(0)
+        _decode(source.read())  # raises ResultsFileError naming the line of the first bad byte
         raise  # not reached: the whole file fails to decode where a part of it did
     finally:
-        stream.detach()  # leave the caller's bytes alone
+        if not stream.closed:  # closed: collected with the file, after the caller dropped both
+            stream.detach()  # leave the caller's file open
+
+
+def _text_lines(stream: io.TextIOWrapper) -> Iterator[str]:
+    """The lines of the text, refusing one with a NUL: binary data, not CSV text."""
+    for number, line in enumerate(stream, start=1):
+        if "\x00" in line:
+            raise ResultsFileError(
+                f"line {number}: the file is named .csv but holds binary data (a NUL byte), not "
+                f"CSV text. {SAVE_AS_HELP}"
+            )
+        yield line
+
+
+def _head(source: BinaryIO, size: int = 4096) -> bytes:
+    """The first bytes of the file, leaving it at its start."""
+    source.seek(0)
+    head = source.read(size)
+    source.seek(0)
+    return head
 
 
 def _quote_problem(message: str) -> str:
@@ -335,11 +370,12 @@ class _CellTooLong(ResultsFileError):
         return f"line {self.line}: {column}: {reason}"
 
 
-def _long_cell(content: bytes, line: int, delimiter: str) -> _CellTooLong:
+def _long_cell(source: BinaryIO, line: int, delimiter: str) -> _CellTooLong:
     """Which cell of the row starting at `line` the csv module found too long, found by reading
     that row again as the csv module does (strict, a quote doubled inside a quoted cell)."""
     limit = csv.field_size_limit()
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    source.seek(0)
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
         index = length = 0
         state = "start"  # start | plain | quoted | quote (a quote seen inside a quoted cell)
@@ -372,8 +408,9 @@ def _long_cell(content: bytes, line: int, delimiter: str) -> _CellTooLong:
 
 
 def _check_text(content: bytes) -> None:
-    """ResultsFileError if the bytes are plainly not CSV text: UTF-16, a known binary format,
-    NUL bytes. Whether they are UTF-8 shows as they are decoded."""
+    """ResultsFileError if the bytes (all, or the first few thousand) are plainly not CSV text:
+    UTF-16, a known binary format, NUL bytes. Whether they are UTF-8 shows as they are
+    decoded."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ResultsFileError(
             "the file is UTF-16 text (Excel's 'Unicode Text'), not CSV UTF-8. " + SAVE_AS_HELP
@@ -404,23 +441,25 @@ def _decode(content: bytes) -> str:
         ) from error
 
 
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_lines(source: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     """The first worksheet's rows, streamed by openpyxl's read-only mode after the workbook's
     unpacked size is checked: only its shared strings and styles are read whole."""
     import openpyxl  # here, so reading a CSV never pays for importing openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not content.startswith(b"PK"):
-        looks_like = next((what for sig, what in _SIGNATURES if content.startswith(sig)), None)
+    head = _head(source)
+    if not head.startswith(b"PK"):
+        looks_like = next((what for sig, what in _SIGNATURES if head.startswith(sig)), None)
         if looks_like is None:
-            looks_like = "text (a CSV file?)" if _is_text(content) else "something else"
+            looks_like = "text (a CSV file?)" if _is_text(head) else "something else"
         raise ResultsFileError(
             f"the file is named .xlsx but looks like {looks_like}, not an Excel workbook. "
             + SAVE_AS_HELP
         )
     try:
-        _check_unpacked_size(content)
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        _check_unpacked_size(source)
+        source.seek(0)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # trust the cells, not the size the writing program claimed
@@ -456,18 +495,19 @@ def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from error
 
 
-def _check_unpacked_size(content: bytes) -> None:
+def _check_unpacked_size(source: BinaryIO) -> None:
     """Refuse a workbook that unpacks to more than the limits, before anything is unpacked.
 
     The sizes are the zip directory's: zipfile stops a part at its stated size (and then fails
     its checksum), so a part cannot unpack to more than it claims."""
-    parts = _zip_entries(content)
+    parts = _zip_entries(source)
     if parts is not None and parts > MAX_XLSX_PARTS:
         raise ResultsFileError(
             f"the workbook has {parts:,} parts, more than the {MAX_XLSX_PARTS:,} a results "
             f"workbook may have. {SAVE_AS_HELP}"
         )
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+    source.seek(0)
+    with zipfile.ZipFile(source) as archive:
         infos = archive.infolist()
     if len(infos) > MAX_XLSX_PARTS:
         raise ResultsFileError(
@@ -491,23 +531,29 @@ def _check_unpacked_size(content: bytes) -> None:
             )
 
 
-def _zip_entries(content: bytes) -> int | None:
+def _zip_entries(source: BinaryIO) -> int | None:
     """The number of parts a zip file's end record states, read before zipfile reads the
     directory (a ZipInfo per part: millions of tiny parts would take gigabytes); None if the
     record is not found, when zipfile will say the file is damaged."""
-    at = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 0xFFFF))
-    if at < 0 or len(content) < at + 22:
+    size = source.seek(0, io.SEEK_END)
+    start = max(0, size - 22 - 0xFFFF)  # the end record, after at most a 64 KB comment
+    source.seek(start)
+    tail = source.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
         return None
-    (entries,) = struct.unpack_from("<H", content, at + 10)
+    (entries,) = struct.unpack_from("<H", tail, at + 10)
     if entries != 0xFFFF:
         return entries
     locator = at - 20  # zip64: the locator just before the end record points to the real count
-    if locator < 0 or content[locator : locator + 4] != b"PK\x06\x07":
+    if locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
         return None
-    (record,) = struct.unpack_from("<Q", content, locator + 8)
-    if content[record : record + 4] != b"PK\x06\x06" or len(content) < record + 40:
+    (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+    source.seek(offset)
+    record = source.read(40)
+    if len(record) < 40 or record[:4] != b"PK\x06\x06":
         return None
-    return struct.unpack_from("<Q", content, record + 32)[0]
+    return struct.unpack_from("<Q", record, 32)[0]
 
 
 def _megabytes(size: int) -> str:
@@ -515,6 +561,7 @@ def _megabytes(size: int) -> str:
 
 
 def _is_text(content: bytes) -> bool:
+    """Whether the first 4 KB read as UTF-8 text."""
     try:
         content[:4096].decode("utf-8")
     except UnicodeDecodeError as error:
@@ -544,7 +591,7 @@ def _cell_text(value: object) -> str:
 
 def parse_results_file(
     filename: str,
-    content: bytes,
+    content: Content,
     units: Mapping[str, Unit],
     areas: Collection[str],
     today: date,

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dashboard.periods import Period
-from dashboard.results_file import ParsedFile, Problem, ResultRow, parse_results_file
+from dashboard.results_file import Content, ParsedFile, Problem, ResultRow, parse_results_file
 from data_access import audit, catalogue, db, versions
 from data_access.tables import PeriodRow, ResultRevisionRow
 from data_access.tables import ResultRow as ResultTableRow
@@ -168,7 +168,8 @@ def _period_ids(session: Session, labels: Iterable[str]) -> dict[str, int]:
     )
 
 
-def validate_file(filename: str, content: bytes, today: date | None = None) -> ParsedFile:
+def validate_file(filename: str, content: Content, today: date | None = None) -> ParsedFile:
+    """Check a results file (its bytes, or the file opened in binary) against the catalogue."""
     areas = catalogue.areas()
     return parse_results_file(
         filename, content, catalogue.measure_units(), set(areas), today or date.today()
@@ -177,7 +178,7 @@ def validate_file(filename: str, content: bytes, today: date | None = None) -> P
 
 def import_results(
     filename: str,
-    content: bytes,
+    content: Content,
     actor: str,
     *,
     illustrative: bool = False,

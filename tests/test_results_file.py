@@ -7,6 +7,7 @@ import io
 import tracemalloc
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -1103,3 +1104,32 @@ def test_problems_beyond_the_listing_limit_are_counted_not_kept(
         "line 2: area_code: unknown area 'E9'",
     ]
     assert (parsed.unlisted, parsed.ok, parsed.rows) == (1, False, ())
+
+
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("r.csv", csv_bytes(*_rows(3), "NOPE,2018/19,E06000025,61.2,,,,")),
+        ("r.xlsx", xlsx_bytes([WORKBOOK_HEADER, ["CRIME_TOTAL_RATE", 2019, "E06000025", 1.5]])),
+        ("r.csv", csv_bytes(*_rows(3)) + b"\nCRIME_TOTAL_RATE,2018/19,E06000025,\xa361.2,,,,\n"),
+        ("r.csv", csv_bytes(*_rows(3)) + b"\nCRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,\x00,\n"),
+        ("r.csv", csv_bytes(*_rows(3), "CRIME_TOTAL_RATE,2018/19,E06000025," + "9" * 140_000)),
+        ("r.xlsx", b"measure_code,period\n"),
+    ],
+)
+def test_an_open_file_reads_as_its_bytes_do_and_is_left_open(
+    tmp_path: Path, filename: str, content: bytes
+) -> None:
+    """The command line passes the file itself, so a large one is never held whole."""
+    path = tmp_path / filename
+    path.write_bytes(content)
+
+    def outcome(source: object) -> object:
+        try:
+            return parse_results_file(filename, source, UNITS, AREAS, TODAY)  # type: ignore[arg-type]
+        except ResultsFileError as error:
+            return str(error)
+
+    with path.open("rb") as file:
+        assert outcome(file) == outcome(content)
+        assert not file.closed
