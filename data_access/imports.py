@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.periods import Period
 from dashboard.results_file import Content, ParsedFile, Problem, ResultRow, parse_results_file
-from data_access import audit, catalogue, db, versions
+from data_access import audit, catalogue, db, point_flags, versions
 from data_access.tables import PeriodRow, ResultRevisionRow
 from data_access.tables import ResultRow as ResultTableRow
 
@@ -255,6 +255,10 @@ def write_rows(
             inserted=inserted,
             replaced=replaced,
             deleted=deleted,
+        )
+        # Published points these rows could reach now "may have changed" (the per-point flag)
+        point_flags.flag_points_reached(
+            session, {r.area_code for r in rows}, min(r.period.end for r in rows)
         )
         versions.bump(session)
     return ImportSummary(len(rows), inserted, replaced, len(rows) - changed, dry_run, deleted)

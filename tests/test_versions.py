@@ -167,3 +167,17 @@ def test_a_member_sees_nothing_changed_when_nothing_was(server: Flask, users_db:
     body = client.get(f"{RESULTS}?period=2018/19").get_json()
     assert body["publication"]["changed_since"] is False
     assert all(r["changed_since_publication"] is None for r in body["results"])
+
+
+def test_a_correction_flags_the_published_points_it_reaches_until_published_again(
+    corrected: str,
+) -> None:
+    from data_access import db
+    from data_access.point_flags import changed_points
+
+    with db.session() as s:
+        flags = changed_points("south-glos", s)
+    assert flags == {"2017/18": False, "2018/19 H1": False, "2018/19": True}
+    publish("south-glos", "2018/19", "test")
+    with db.session() as s:
+        assert changed_points("south-glos", s)["2018/19"] is False
