@@ -24,7 +24,6 @@ from typing import Any
 from dashboard.assessment import MeasureAssessment, assess
 from dashboard.model import (
     STATUS_LABELS,
-    ActionStatus,
     Area,
     Comparison,
     Direction,
@@ -37,6 +36,7 @@ from dashboard.model import (
     Unit,
 )
 from dashboard.periods import Period, latest_on_or_before, year_earlier
+from dashboard.plans import ActionItem, FundedProject
 from dashboard.reporting import ComparatorResult, MeasureFigures
 
 REPORT_SCHEMA = 2
@@ -188,27 +188,6 @@ class PriorityGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionEntry:
-    key: str
-    priority: int
-    objective: str
-    update: str
-    actions: str
-    status: ActionStatus
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectEntry:
-    priority: int | None
-    theme: str
-    project: str
-    amount_gbp: float
-    outcomes: str
-    period: str
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
 class CommentEntry:
     measure_code: str
     period: str
@@ -239,8 +218,8 @@ class PartnershipReport:
     point: PointRef
     groups: tuple[PriorityGroup, ...]
     measures: tuple[MeasureEntry, ...]
-    actions: tuple[ActionEntry, ...] = ()
-    projects: tuple[ProjectEntry, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    projects: tuple[FundedProject, ...] = ()
     commentary: tuple[CommentEntry, ...] = ()
     publication: PublicationRef | None = None  # attached when read, never stored
     live: bool = False  # built from the data as it stands (members), not read from a version
@@ -280,10 +259,10 @@ class PartnershipReport:
     def any_illustrative(self, priority: int | None = None) -> bool:
         return any(m.illustrative for m in self.entries(priority))
 
-    def actions_for(self, priority: int) -> list[ActionEntry]:
+    def actions_for(self, priority: int) -> list[ActionItem]:
         return [a for a in self.actions if a.priority == priority]
 
-    def projects_for(self, priority: int) -> list[ProjectEntry]:
+    def projects_for(self, priority: int) -> list[FundedProject]:
         found = [p for p in self.projects if p.priority == priority]
         return sorted(found, key=lambda p: -p.amount_gbp)
 
@@ -306,8 +285,8 @@ class ReportFacts:
     # comparator area -> the partnership whose own area it is (its figures count only as
     # that partnership published them, and data access left out the rest)
     owners: Mapping[str, str] = field(default_factory=dict)
-    actions: Sequence[ActionEntry] = ()
-    projects: Sequence[ProjectEntry] = ()
+    actions: Sequence[ActionItem] = ()
+    projects: Sequence[FundedProject] = ()
     commentary: Sequence[CommentEntry] = ()
 
 
@@ -570,19 +549,20 @@ def _suppressed(entry: MeasureEntry) -> MeasureEntry:
     )
 
 
+def _public_entry(entry: MeasureEntry) -> MeasureEntry:
+    withheld = _suppressed(entry)
+    return replace(
+        withheld,
+        withheld_from_public=False,
+        changed=None,
+        # The public sees "no figure": whose figure is not yet published is members' business
+        comparators=tuple(replace(c, unavailable="") for c in withheld.comparators),
+    )
+
+
 def public_view(report: PartnershipReport) -> PartnershipReport:
     """The public report made from the members' one: public measures, small counts withheld."""
-    entries = tuple(
-        replace(
-            _suppressed(e),
-            withheld_from_public=False,
-            changed=None,
-            # The public sees "no figure": whose figure is not yet published is members' business
-            comparators=tuple(replace(c, unavailable="") for c in _suppressed(e).comparators),
-        )
-        for e in report.measures
-        if e.public
-    )
+    entries = tuple(_public_entry(e) for e in report.measures if e.public)
     codes = {e.code for e in entries}
     groups = tuple(replace(g, codes=tuple(c for c in g.codes if c in codes)) for g in report.groups)
     return replace(

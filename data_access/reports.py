@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from dashboard import report as reports
 from dashboard.audience import Audience
 from dashboard.model import Partnership, Result
-from dashboard.plans import ActionItem
 from dashboard.reporting import ReportingPoint
 from data_access import db, drilldown, revisions, versions
 from data_access.cache import cache
@@ -132,22 +131,13 @@ def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:
         point=point,
         results=results,
         owners=owned,
-        actions=tuple(_action(a) for a in drilldown.all_action_items(slug)),
-        projects=tuple(
-            reports.ProjectEntry(
-                p.priority, p.theme, p.project, p.amount_gbp, p.outcomes, p.period, p.source
-            )
-            for p in drilldown.all_funded_projects(slug)
-        ),
+        actions=tuple(drilldown.all_action_items(slug)),
+        projects=tuple(drilldown.all_funded_projects(slug)),
         commentary=tuple(
             reports.CommentEntry(code, c.period, c.text, c.author, c.created_at)
             for code, c in drilldown.all_commentary(slug, point.end)
         ),
     )
-
-
-def _action(a: ActionItem) -> reports.ActionEntry:
-    return reports.ActionEntry(a.key, a.priority, a.objective, a.update, a.actions, a.status)
 
 
 def point_ref(point: ReportingPoint) -> reports.PointRef:

@@ -12,15 +12,20 @@ from dash.development.base_component import Component
 from dashboard.chart_spec import period_end, trajectory_at
 from dashboard.formatting import NO_FIGURE, format_figure, format_value
 from dashboard.model import TargetRule, Unit
-from dashboard.plans import ActionStep, TextBlock, action_steps, text_blocks
+from dashboard.plans import (
+    ActionItem,
+    ActionStep,
+    FundedProject,
+    TextBlock,
+    action_steps,
+    text_blocks,
+)
 from dashboard.report import (
-    ActionEntry,
     AreaRef,
     ComparatorEntry,
     Figure,
     MeasureEntry,
     PartnershipReport,
-    ProjectEntry,
 )
 from dashboard.summaries import priority_summary
 from dashboard.wording import ACTION_STATUS_ICONS, ACTION_STATUS_LABELS, ILLUSTRATIVE
@@ -268,7 +273,7 @@ def _steps_table(objective: str, steps: Sequence[ActionStep]) -> html.Div:
     )
 
 
-def action_item(item: ActionEntry) -> html.Li:
+def action_item(item: ActionItem) -> html.Li:
     """One objective with its status, then its updates each beside the actions that follow."""
     steps = action_steps(item.update, item.actions)
     if len(steps) > 1:
@@ -288,7 +293,7 @@ def action_item(item: ActionEntry) -> html.Li:
     )
 
 
-def action_plan(items: Sequence[ActionEntry]) -> html.Section:
+def action_plan(items: Sequence[ActionItem]) -> html.Section:
     entries = [action_item(item) for item in items]
     return html.Section(
         [
@@ -300,7 +305,7 @@ def action_plan(items: Sequence[ActionEntry]) -> html.Section:
     )
 
 
-def funding(projects: Sequence[ProjectEntry]) -> html.Section:
+def funding(projects: Sequence[FundedProject]) -> html.Section:
     if not projects:
         return html.Section(
             [html.H2("Funded projects"), html.P("No funded projects recorded for this priority.")]

@@ -21,8 +21,8 @@ from dashboard.model import (
     TargetRule,
     Unit,
 )
+from dashboard.plans import ActionItem
 from dashboard.report import (
-    ActionEntry,
     AreaRef,
     Changed,
     ComparatorEntry,
@@ -469,13 +469,13 @@ def test_a_mixed_priority_marks_the_target_columns_a_rule_does_not_use() -> None
     assert fixed[headers.index("Avon and Somerset")] == "no figure"
 
 
-PLAN_ITEM = ActionEntry(
-    "p2-1",
+PLAN_ITEM = ActionItem(
     2,
     "Improve community cohesion",
     "Strategy agreed.\n\nTraining delivered, including\n• 8 talks\n• 2 workshops",
     "Maintain processes.\n\nThis work remains ongoing\nReport to the partnership in June",
     ActionStatus.IN_PROGRESS,
+    "p2-1",
 )
 
 
