@@ -100,7 +100,7 @@ def restore(path: Path) -> Restored:
         db.dispose()
     with db.transaction() as session:
         # Caches are keyed on the data version: a new one means no worker serves what it had
-        versions.bump(session)
+        versions.bump(session, catalogue=True)
     return Restored(schema.current_revision(engine), schema.head_revision(engine))
 
 

@@ -246,7 +246,7 @@ def write_config(session: Session, config: Config, actor: str, source_name: str)
             measures=measures,
             partnerships=partnerships,
         )
-        versions.bump(session)
+        versions.bump(session, catalogue=True)
     return changes
 
 

@@ -60,7 +60,7 @@ def _published_periods(public_reports: Iterable[str]) -> frozenset[tuple[str, st
 @cache.memoize()
 def _owner_state(area: str, _version: int) -> OwnerState | None:
     """What the partnership whose own area `area` is has published, or None."""
-    owner = next((p for p in _partnerships(_version).values() if p.area == area), None)
+    owner = next((p for p in _partnerships().values() if p.area == area), None)
     if owner is None:
         return None
     with db.session() as s:
@@ -86,7 +86,7 @@ def _owner_state(area: str, _version: int) -> OwnerState | None:
 
 def _owned_areas(partnership: Partnership, version: int) -> dict[str, str]:
     """Comparator areas that are another partnership's own area -> that partnership's name."""
-    owners = {p.area: p.name for p in _partnerships(version).values() if p.slug != partnership.slug}
+    owners = {p.area: p.name for p in _partnerships().values() if p.slug != partnership.slug}
     return {c: owners[c] for c in partnership.comparators if c in owners}
 
 
@@ -115,7 +115,7 @@ def _owned_results(
 def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:
     """Everything one partnership's report as at `point` is built from, in a few queries."""
     version = versions.current()
-    partnership = _partnerships(version).get(slug)
+    partnership = _partnerships().get(slug)
     if partnership is None:
         raise NotVisible(f"No partnership '{slug}'.")
     codes = [m.measure.code for m in partnership.measures]
@@ -243,7 +243,7 @@ def history(report: reports.PartnershipReport, code: str) -> list[Result]:
     if entry is None:
         raise NotVisible(f"No measure '{code}' for '{report.slug}'.")
     version = versions.current()
-    partnership = _partnerships(version)[report.slug]
+    partnership = _partnerships()[report.slug]
     owned = _owned_areas(partnership, version)
     at = None if report.live or report.publication is None else report.publication.published_at
     plain = [entry.area.code, *(c.area.code for c in entry.comparators if c.area.code not in owned)]

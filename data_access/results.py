@@ -32,14 +32,15 @@ class NotVisible(LookupError):
     """Unknown to this audience: no such partnership, measure or point, or not theirs to see."""
 
 
-def _partnerships(version: int) -> dict[str, Partnership]:
-    """Every partnership by slug, for this database at this data version."""
-    return _catalogue(str(db.engine().url), version)
+def _partnerships() -> dict[str, Partnership]:
+    """Every partnership by slug, for this database at its catalogue version."""
+    return _catalogue(str(db.engine().url), versions.catalogue())
 
 
 # In-process, not in the shared cache: a national catalogue is thousands of records, and
 # unpickling it from the cache on every read cost more than the rest of a request. Keyed on the
-# database and the data version, so a worker never serves a catalogue older than the data.
+# database and the catalogue version (which only configuration moves, not imports or
+# publications), so a worker never serves a catalogue older than the configuration.
 @functools.lru_cache(maxsize=4)
 def _catalogue(_database: str, _version: int) -> dict[str, Partnership]:
     return {p.slug: p for p in catalogue.partnerships()}
@@ -52,17 +53,16 @@ def _areas(_version: int) -> dict[str, Area]:
 
 def all_partnerships() -> list[Partnership]:
     """Every partnership with all its measures: for callers that filter by audience themselves."""
-    return list(_partnerships(versions.current()).values())
+    return list(_partnerships().values())
 
 
 def areas() -> dict[str, Area]:
-    return _areas(versions.current())
+    return _areas(versions.catalogue())
 
 
-def visible_partnership(slug: str, audience: Audience, version: int | None = None) -> Partnership:
+def visible_partnership(slug: str, audience: Audience) -> Partnership:
     """The partnership with only the measures this audience may see."""
-    version = versions.current() if version is None else version
-    partnership = _partnerships(version).get(slug)
+    partnership = _partnerships().get(slug)
     if partnership is None:
         raise NotVisible(f"No partnership '{slug}'.")
     if audience.is_member(slug):
@@ -105,7 +105,7 @@ def reporting_points(slug: str, audience: Audience) -> list[ReportingPoint]:
     """The points this audience may open, newest first (INTERFACES.md section 5): published
     ones; for members also each declared point after them, up to the member default."""
     version = versions.current()
-    partnership = visible_partnership(slug, audience, version)
+    partnership = visible_partnership(slug, audience)
     published = [
         ReportingPoint(p.label, p.start, p.end, True) for p, _ in _publications(slug, version)
     ]

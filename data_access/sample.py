@@ -91,7 +91,7 @@ def load_sample(actor: str, seed_dir: Path = SEED_DIR) -> SampleSummary:
         changed += _write_funded_projects(session, seed_dir / "funded_projects.csv", slugs)
         changed += _write_commentary(session, seed_dir / "commentary.csv", slugs)
         if changed:
-            versions.bump(session)
+            versions.bump(session, catalogue=True)
     changed += _publish(seed_dir / "publications.csv", actor)
     return SampleSummary(changed, len(real) + len(invented), len(invented))
 

@@ -279,11 +279,17 @@ class AuditRow(Base):
 
 
 class DataVersionRow(Base):
-    """One row whose counter every import and publication bumps; cache keys include it."""
+    """One row whose counters writers move; cache keys include them.
+
+    `version` moves on every write readers could see; `catalogue_version` only when the
+    configuration (partnerships, measures, areas) changes, so results and publications do not
+    make every worker reload the national catalogue.
+    """
 
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    catalogue_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
 
 class SignInThrottleRow(Base):

@@ -227,3 +227,29 @@ def _overwrite_crime_without_bumping(value: float) -> None:
             )
             .values(value=value)
         )
+
+
+def test_an_import_keeps_the_catalogue_and_a_configuration_change_reloads_it(sample: str) -> None:
+    """Workers keep the national catalogue in memory: results and publications must not make
+    them reload it, but a configuration change must reach the next request."""
+    from dashboard.config_file import parse_config
+    from data_access import catalogue
+    from data_access.results import visible_partnership
+
+    before = versions._read()
+    import_results("fix.csv", CORRECTION.encode(), "test-editor")
+    publish("south-glos", "2018/19", "test-editor")
+    after_import = versions._read()
+    assert after_import.data != before.data
+    assert after_import.catalogue == before.catalogue
+
+    config = parse_config(
+        '[[measure]]\ncode = "CRIME_TOTAL_RATE"\ntitle = "Recorded crime, renamed"\n'
+        'unit = "rate_per_1000"\npolarity = "lower_is_better"\n',
+        "rename.toml",
+    )
+    catalogue.apply_config(config, "test-admin", "rename.toml")
+    assert versions._read().catalogue != before.catalogue
+    partnership = visible_partnership("south-glos", PUBLIC)
+    titles = {pm.measure.code: pm.measure.title for pm in partnership.measures}
+    assert titles[CRIME] == "Recorded crime, renamed"
