@@ -14,6 +14,8 @@ import api
 import auth
 import cli
 import embed
+import manage
+import pack
 import security
 import statements
 import unavailable
@@ -34,7 +36,7 @@ from layouts import pages, shell, titles
 logger = logging.getLogger(__name__)
 
 CALLBACK_MODULES = (overview, priority, measure, county, partnerships, account, page_status)
-EDGES = (cli, api, embed, statements, unavailable)
+EDGES = (cli, api, embed, pack, statements, unavailable, manage)
 
 
 TEXT_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -9,30 +9,21 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from dashboard.audience import PUBLIC
+from dashboard import results_json as rendering
 from dashboard.exports import to_csv
 from dashboard.model import Partnership
 from dashboard.periods import PeriodLabelError, parse_period
 from dashboard.points import parse_version
-from dashboard.report import (
-    ComparatorEntry,
-    Figure,
-    MeasureEntry,
-    PartnershipReport,
-    PublicationRef,
-)
 from dashboard.reporting import ReportingPoint
-from data_access import opendata, versions
+from data_access import opendata
 from data_access.access import current_audience
-from data_access.cache import cache
 from data_access.publications import Publication, publications
-from data_access.reports import report_for
+from data_access.reports import report_for, stored_public_results
 from data_access.results import (
     NotVisible,
     all_partnerships,
@@ -108,13 +99,6 @@ def json_endpoint(view: Callable[..., Any]) -> Callable[..., Response]:
     return wrapper
 
 
-def _instant(moment: datetime) -> str:
-    """A stored time (naive UTC) as ISO 8601 in UTC: "2020-05-12T10:03:00Z"."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds") + "Z"
-
-
 def _area(code: str) -> dict[str, str]:
     return {"code": code, "name": areas()[code].name}
 
@@ -125,15 +109,6 @@ def _partnership_json(p: Partnership) -> dict[str, Any]:
         "name": p.name,
         "area": _area(p.area),
         "comparators": [_area(c) for c in p.comparators],
-    }
-
-
-def _point_json(point: ReportingPoint) -> dict[str, Any]:
-    return {
-        "label": point.label,
-        "start": point.start.isoformat(),
-        "end": point.end.isoformat(),
-        "published": point.published,
     }
 
 
@@ -148,7 +123,7 @@ def partnerships() -> list[dict[str, Any]]:
 @json_endpoint
 def periods(slug: str) -> list[dict[str, Any]]:
     _params(())
-    return [_point_json(p) for p in reporting_points(slug, current_audience())]
+    return [rendering.point_json(p) for p in reporting_points(slug, current_audience())]
 
 
 @blueprint.get("/partnerships/<slug>/measures")
@@ -182,7 +157,7 @@ def _publication_json(p: Publication) -> dict[str, Any]:
             "end": p.period.end.isoformat(),
         },
         "version": p.version,
-        "published_at": _instant(p.published_at),
+        "published_at": rendering.instant(p.published_at),
         "published_by_role": p.published_by_role,
         "withdrawn": p.withdrawn,
         "withdrawn_reason": p.withdrawn_reason,
@@ -198,134 +173,30 @@ def publication_list(slug: str) -> list[dict[str, Any]]:
     return [_publication_json(p) for p in publications(slug)]
 
 
-# --- results: one report rendered as JSON -------------------------------------------------------
-
-
-def _figures(figure: Figure | None) -> dict[str, Any]:
-    """The numbers of a figure; a withheld or missing one has them all null."""
-    return {
-        "value": figure.value if figure else None,
-        # a weighted percentage with only its base has no numerator of its own to report
-        "numerator": figure.numerator if figure else None,
-        "denominator": figure.denominator if figure else None,
-        "ci_low": figure.ci_low if figure else None,
-        "ci_high": figure.ci_high if figure else None,
-    }
-
-
-def _comparator_json(c: ComparatorEntry) -> dict[str, Any]:
-    figure = c.figure
-    return {
-        "area_code": c.area.code,
-        "name": c.area.name,
-        "value": figure.value if figure else None,
-        "ci_low": figure.ci_low if figure else None,
-        "ci_high": figure.ci_high if figure else None,
-        "comparison": str(c.comparison),
-        "source": figure.source if figure else None,
-        "illustrative": figure.illustrative if figure else False,
-    }
-
-
-def measure_json(entry: MeasureEntry, member: bool) -> dict[str, Any]:
-    """One measure's entry in the results response; numbers as computed, not rounded."""
-    figure = entry.figure
-    item = {
-        "measure_code": entry.code,
-        "title": entry.title,
-        "priority": entry.priority,
-        "unit": str(entry.unit),
-        "polarity": str(entry.polarity),
-        "rule": str(entry.rule),
-        "result_period": figure.period if figure else None,
-        "illustrative": entry.illustrative,
-        "source": (figure.source if figure else "") or entry.measure_source,
-        "target": entry.target.text,
-        **_figures(figure),
-        "rating": {
-            "status": str(entry.rating.status),
-            "label": entry.rating.label,
-            "reason": entry.rating.reason,
-        },
-        "comparators": [_comparator_json(c) for c in entry.comparators],
-        "direction": str(entry.direction),
-        "previous": (
-            {"period": entry.previous.period, "value": entry.previous.value}
-            if entry.previous
-            else None
-        ),
-        "design_effect": entry.design_effect,
-        "effective_base": entry.effective_base,
-        "suppressed": entry.suppressed,
-        "revised": (
-            {
-                "was": entry.revised.was,
-                "was_rating": str(entry.revised.was_rating),
-                "version": entry.revised.version,
-                "published_at": _instant(entry.revised.published_at),
-            }
-            if entry.revised
-            else None
-        ),
-    }
-    if member:
-        changed = entry.changed
-        item["changed_since_publication"] = (
-            {
-                "published_value": changed.published_value,
-                "published_rating": str(changed.published_rating),
-            }
-            if changed
-            else None
-        )
-        item["withheld_from_public"] = entry.withheld_from_public
-    return item
-
-
-def _publication_ref_json(ref: PublicationRef | None, member: bool) -> dict[str, Any] | None:
-    if ref is None:
-        return None
-    return {
-        "version": ref.version,
-        "latest_version": ref.latest_version,
-        "published_at": _instant(ref.published_at),
-        # the public always reads a version as published: nothing has changed since, for it
-        "changed_since": ref.changed_since if member else False,
-        "reconstructed": ref.reconstructed,
-    }
-
-
-def results_payload(report: PartnershipReport, point: ReportingPoint) -> dict[str, Any]:
-    """The results response (INTERFACES.md section 5) rendered from one report."""
-    member = not report.is_public
-    return {
-        "partnership": report.slug,
-        "period": _point_json(point),
-        "results": [measure_json(e, member) for e in report.measures],
-        "publication": _publication_ref_json(report.publication, member),
-    }
-
-
 @blueprint.get("/partnerships/<slug>/results")
 @json_endpoint
-def results(slug: str) -> Response | dict[str, Any]:
+def results(slug: str) -> Response:
     params = _params(("period", "version"))
     label, version = _period_param(params), _version_param(params)
     audience = current_audience()
     point = resolve_point(slug, label, audience)
     if not audience.is_member(slug):
-        return _public_results(slug, point, version, versions.current())
-    response = jsonify(results_payload(report_for(slug, point.label, audience, version), point))
+        return _public_results(slug, point, version)
+    report = report_for(slug, point.label, audience, version)
+    response = jsonify(rendering.results_payload(report, point))
     response.headers["Cache-Control"] = "private"
     return response
 
 
-@cache.memoize()
-def _public_results(
-    slug: str, point: ReportingPoint, version: int | None, _data_version: int
-) -> dict[str, Any]:
-    """The public answer, cached per point, version and data version: the same for everyone."""
-    return results_payload(report_for(slug, point.label, PUBLIC, version), point)
+def _public_results(slug: str, point: ReportingPoint, version: int | None) -> Response:
+    """The public answer: the version's results as stored at publication, sent as they are."""
+    stored = stored_public_results(slug, point.end, version)
+    if stored is None:
+        which = f"version {version} of " if version is not None else ""
+        raise NotVisible(f"No published {which}'{point.label}' for '{slug}'.")
+    text, ref = stored
+    body = rendering.compose(slug, point, text, ref)
+    return Response(body, mimetype="application/json")
 
 
 # --- open data ----------------------------------------------------------------------------------

@@ -8,9 +8,7 @@ without a request or ABSOLUTE_LIMIT after signing in, whichever comes first.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -26,9 +24,16 @@ from flask import (
     session,
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from dashboard.model import Role
 from data_access.access import current_email
 from data_access.users import (
+    EMAIL_MAX,
+    MAX_PASSWORD_LENGTH,
     SignedInUser,
     check_credentials,
     clear_failures,
@@ -66,17 +71,27 @@ NEXT_MAX = 2000
 
 
 def csrf_token() -> str:
-    """The session's CSRF token, made on first use; every form carries it in a hidden field."""
-    token = session.get(CSRF_KEY)
-    if not token:
-        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
-    return token
+    """The session's CSRF token (Flask-WTF's, signed); every form carries it in a hidden field."""
+    return generate_csrf()
 
 
 def _csrf_ok() -> bool:
-    sent = request.form.get(CSRF_KEY, "")
-    expected = session.get(CSRF_KEY, "")
-    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+    try:
+        validate_csrf(request.form.get(CSRF_KEY, ""))
+    except ValidationError:
+        return False
+    return True
+
+
+class SignInForm(FlaskForm):
+    """The sign-in form's fields; its CSRF token is checked first, on its own (`_csrf_ok`), so a
+    stale form gets its own message. Empty or over-long fields get the wrong-credentials one."""
+
+    class Meta:
+        csrf = False
+
+    email = StringField(validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
 
 
 def safe_next(target: str | None) -> str:
@@ -110,13 +125,14 @@ def _sign_in_page(message: str | None = None, email: str = "", status: int = 200
 def sign_in() -> Response:
     if request.method == "GET":
         return _sign_in_page()
-    email = request.form.get("email", "").strip()
+    form = SignInForm(request.form)
+    email = (form.email.data or "").strip()[:EMAIL_MAX]
     if not _csrf_ok():
         return _sign_in_page(FORM_EXPIRED, email, 400)
     keys = throttle_keys(email, request.remote_addr)
     if locked_until(keys) is not None:
         return _sign_in_page(THROTTLED, email, 429)
-    user = check_credentials(email, request.form.get("password", ""))
+    user = check_credentials(email, form.password.data or "") if form.validate() else None
     if user is None:
         record_failure(keys)
         return _sign_in_page(WRONG_CREDENTIALS, email, 401)
@@ -125,7 +141,17 @@ def sign_in() -> Response:
     login_user(user)
     session[SIGNED_IN_AT] = session[LAST_SEEN] = int(time.time())
     logger.info("user %s signed in", user.id)
-    return redirect(safe_next(request.form.get("next")), code=303)  # type: ignore[return-value]
+    return redirect(landing(user, request.form.get("next")), code=303)  # type: ignore[return-value]
+
+
+def landing(user: SignedInUser, next_path: str | None) -> str:
+    """Where a user goes after signing in: where they were going, else (a member of exactly one
+    partnership) that partnership's overview, else the home page."""
+    target = safe_next(next_path)
+    if target == "/" and len(user.member_of) == 1 and user.role is not Role.ADMIN:
+        (slug,) = user.member_of
+        return f"/p/{slug}"
+    return target
 
 
 @blueprint.route("/sign-out", methods=["GET", "POST"])
@@ -193,4 +219,3 @@ def init_app(server: Flask, secure_cookies: bool) -> None:
     login_manager.init_app(server)
     server.register_blueprint(blueprint)
     server.after_request(private_for_members)
-    server.jinja_env.globals.setdefault("csrf_token", csrf_token)

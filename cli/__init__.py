@@ -20,7 +20,13 @@ from dashboard.periods import PeriodLabelError
 from dashboard.results_file import ResultsFileError
 from data_access import catalogue, db, opendata, schema
 from data_access.imports import ImportBusy, ImportRejected, import_results
-from data_access.publications import PublishError, publish, reconstruct_missing, withdraw
+from data_access.publications import (
+    PublishError,
+    publish,
+    reconstruct_missing,
+    refresh_results,
+    withdraw,
+)
 from data_access.results import NotVisible
 from data_access.sample import SampleError, load_sample
 from data_access.users import UserError, save_user
@@ -29,11 +35,17 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def operating_system_user() -> str:
-    """Who ran the command, recorded with what they loaded."""
+    """Who ran the command: the operating system's name for them."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
         return "unknown"
+
+
+def actor() -> str:
+    """Who the audit log and loaded results name for a command's changes: `cli:<os user>`, so
+    they never pass for a signed-in user's e-mail address (INTERFACES.md section 7)."""
+    return f"cli:{operating_system_user()}"
 
 
 def _fail(message: str) -> click.ClickException:
@@ -46,8 +58,11 @@ def init_db_command() -> None:
     engine = db.engine()
     before, after = schema.upgrade(engine)
     rebuilt = reconstruct_missing()
+    rendered = refresh_results()
     where = engine.url.render_as_string(hide_password=True)
     extra = f"; {rebuilt} published point(s) rebuilt as reconstructed versions" if rebuilt else ""
+    if rendered:
+        extra += f"; public results of {rendered} version(s) rendered again"
     if before == after:
         click.echo(f"Database {where} is already at the latest revision ({after}){extra}.")
     else:
@@ -70,7 +85,7 @@ def load_sample_command() -> None:
     """Load everything in seed_data/ (running it twice changes nothing)."""
     _require_schema()
     try:
-        summary = load_sample(operating_system_user())
+        summary = load_sample(actor())
     except ImportRejected as error:
         raise _fail("\n".join([str(error), *map(str, error.problems)])) from error
     except (ConfigError, SampleError, ResultsFileError) as error:
@@ -89,7 +104,7 @@ def load_config_command(path: Path) -> None:
         config = load_config(path, *catalogue.known_codes())
     except ConfigError as error:
         raise _fail(str(error)) from error
-    changes = catalogue.apply_config(config, operating_system_user(), path.name)
+    changes = catalogue.apply_config(config, actor(), path.name)
     if not changes.total:
         click.echo(
             f"{path.name}: nothing changed ({len(config.areas)} areas, "
@@ -114,7 +129,7 @@ def import_results_command(path: Path, dry_run: bool) -> None:
         raise _fail(f"{path.name}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
     try:
         with path.open("rb") as file:  # read as it is checked, never held whole
-            summary = import_results(path.name, file, operating_system_user(), dry_run=dry_run)
+            summary = import_results(path.name, file, actor(), dry_run=dry_run)
     except ResultsFileError as error:
         raise _fail(f"{path.name}: {error} Nothing was saved.") from error
     except ImportBusy as error:
@@ -166,7 +181,7 @@ def publish_command(slug: str, period: str) -> None:
     """Publish a reporting point: store a new frozen version the public can then read."""
     _require_schema()
     try:
-        point, number = publish(slug, period, f"cli:{operating_system_user()}")
+        point, number = publish(slug, period, actor())
     except (PublishError, PeriodLabelError) as error:
         raise _fail(str(error)) from error
     if number is not None:
@@ -189,7 +204,7 @@ def withdraw_command(slug: str, period: str, number: int, reason: str) -> None:
     """Withdraw a published version: the public then reads the version before it."""
     _require_schema()
     try:
-        point = withdraw(slug, period, number, reason, f"cli:{operating_system_user()}")
+        point = withdraw(slug, period, number, reason, actor())
     except (PublishError, PeriodLabelError) as error:
         raise _fail(str(error)) from error
     click.echo(f"Withdrew version {number} of {point.label} for {slug}.")
@@ -224,7 +239,7 @@ def create_user_command(
     or a hidden prompt)."""
     _require_schema()
     try:
-        user, created = save_user(email, password, role, partnerships, operating_system_user())
+        user, created = save_user(email, password, role, partnerships, actor())
     except UserError as error:
         raise _fail(str(error)) from error
     where = "every partnership" if user.role == "admin" else ", ".join(sorted(user.member_of))

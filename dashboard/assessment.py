@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dashboard.comparisons import compare_with_comparator, direction_of_travel
 from dashboard.formatting import format_value
-from dashboard.intervals import interval_for
+from dashboard.intervals import interval_for, with_design_effect
 from dashboard.model import (
     Area,
     Comparison,
@@ -94,8 +94,26 @@ def _compare(
     )
 
 
+def _with_design_effects(figures: MeasureFigures) -> MeasureFigures:
+    """Every figure carrying the design effect its statistics use (PRODUCT.md section 2)."""
+    measure = figures.item.measure
+
+    def used(result: Result | None) -> Result | None:
+        return None if result is None else with_design_effect(result, measure)
+
+    return replace(
+        figures,
+        result=used(figures.result),
+        comparators=tuple(replace(c, result=used(c.result)) for c in figures.comparators),
+        year_earlier=used(figures.year_earlier),
+        baseline=used(figures.baseline),
+    )
+
+
 def assess(figures: MeasureFigures, point_end: date) -> MeasureAssessment:
-    """Rate by the partnership's rule and compare statistically (PRODUCT.md section 3)."""
+    """Rate by the partnership's rule and compare statistically (PRODUCT.md section 3); a
+    weighted survey percentage on its effective base (base ÷ design effect)."""
+    figures = _with_design_effects(figures)
     measure = figures.item.measure
     result = figures.result
     comparator_figures = tuple(

@@ -89,7 +89,7 @@ def _row(
         "source": figure.source,
         "version": publication.version if publication else None,
         "published_at": publication.published_at.isoformat() if publication else None,
-        "design_effect": entry.design_effect,
+        "design_effect": figure.design_effect,  # each area's own: comparators' too
         "suppressed": entry.suppressed and rating_status != "",
     }
 

@@ -7,9 +7,10 @@ inverse regularised incomplete gamma function implemented here, so the app needs
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from statistics import NormalDist
 
-from dashboard.model import Observation, Unit
+from dashboard.model import Measure, Observation, Result, Unit
 
 BYAR_MINIMUM_COUNT = 10
 _EPSILON = 2.0**-52
@@ -174,8 +175,35 @@ def rate_interval(
     return low / population * multiplier, high / population * multiplier
 
 
+def survey_design_effect(
+    obs: Observation, unit: Unit, measure_default: float | None
+) -> float | None:
+    """The design effect a weighted survey percentage uses: its own, else the measure's
+    default; None (a simple random sample, design effect 1) for anything else."""
+    if obs.design_effect is not None:
+        return obs.design_effect
+    # A percentage with its own numerator is a count of respondents, not a weighted estimate:
+    # the results file refuses a design effect beside one, so no default applies to it either.
+    weighted = unit is Unit.PERCENTAGE and obs.numerator is None and bool(obs.denominator)
+    return measure_default if weighted else None
+
+
+def with_design_effect(result: Result, measure: Measure) -> Result:
+    """The result carrying the design effect its statistics use (its own or the measure's)."""
+    used = survey_design_effect(result.observation, measure.unit, measure.design_effect)
+    return result if used == result.design_effect else replace(result, design_effect=used)
+
+
+def effective_base(denominator: float | None, design_effect: float | None) -> float | None:
+    """Respondents asked ÷ design effect: the simple random sample as precise as the survey."""
+    if not denominator or design_effect is None:
+        return None
+    return denominator / design_effect
+
+
 def sample_counts(obs: Observation, unit: Unit) -> tuple[float, float] | None:
-    """(numerator, denominator) of a percentage or rate; None when the sample size is unknown."""
+    """(numerator, denominator) of a percentage or rate, a weighted survey percentage's on its
+    effective base (base ÷ design effect); None when the sample size is unknown."""
     # A published weighted percentage with only its base has numerator = value x base / 100
     # (PRODUCT.md section 3); a rate needs its count.
     if unit.multiplier is None or not obs.denominator or obs.denominator < 0:
@@ -188,6 +216,11 @@ def sample_counts(obs: Observation, unit: Unit) -> tuple[float, float] | None:
         return None
     if numerator < 0 or (unit is Unit.PERCENTAGE and numerator > obs.denominator):
         return None  # the results file rejects these; never build an interval on them
+    deff = obs.design_effect
+    if unit is Unit.PERCENTAGE and deff is not None and deff > 1.0:
+        # A weighted sample of n is as precise as a simple random one of n / deff: intervals
+        # and tests run on that effective base, at the same percentage
+        return numerator / deff, obs.denominator / deff
     return numerator, obs.denominator
 
 

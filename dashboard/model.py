@@ -76,6 +76,19 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class ChangeKind(StrEnum):
+    """What an audit log entry records (INTERFACES.md section 7: the `what` filter)."""
+
+    IMPORT = "import"
+    DELETE = "delete"
+    PUBLISH = "publish"
+    WITHDRAW = "withdraw"
+    COMMENTARY = "commentary"
+    ACTION = "action"
+    CONFIG = "config"
+    USER = "user"
+
+
 class ActionStatus(StrEnum):
     ACHIEVED = "achieved"
     IN_PROGRESS = "in_progress"
@@ -151,6 +164,7 @@ class Observation:
     value: float | None
     numerator: float | None = None
     denominator: float | None = None
+    design_effect: float | None = None  # a weighted survey percentage's; None = 1
 
     @property
     def has_counts(self) -> bool:
@@ -173,10 +187,11 @@ class Result:
     source: str = ""
     illustrative: bool = False
     loaded_at: datetime | None = None
+    design_effect: float | None = None  # a weighted survey percentage's (PRODUCT.md section 2)
 
     @property
     def observation(self) -> Observation:
-        return Observation(self.value, self.numerator, self.denominator)
+        return Observation(self.value, self.numerator, self.denominator, self.design_effect)
 
 
 @dataclass(frozen=True, slots=True)

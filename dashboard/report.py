@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any
 
 from dashboard.assessment import MeasureAssessment, assess
+from dashboard.intervals import effective_base
 from dashboard.model import (
     STATUS_LABELS,
     Area,
@@ -79,6 +80,9 @@ class Figure:
     illustrative: bool = False
     source: str = ""
     note: str = ""
+    # a weighted survey percentage's design effect (its own or the measure's); None = 1.
+    # Stored versions from before it read back with None.
+    design_effect: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,17 +319,42 @@ def _figure(result: Result | None, ci: tuple[float, float] | None) -> Figure | N
         result.illustrative,
         result.source,
         result.note,
+        result.design_effect,
     )
+
+
+def _own_latest(
+    item: PartnershipMeasure,
+    partnership: Partnership,
+    results: Mapping[tuple[str, str], Mapping[str, Result]],
+    end: date,
+) -> Result | None:
+    """The measure's own latest result at a point: the figure the report rates."""
+    own = results.get((item.measure.code, item.area or partnership.area), {})
+    latest = latest_on_or_before(
+        (Period(r.period, r.period_start, r.period_end) for r in own.values()), end
+    )
+    return own[latest.label] if latest else None
+
+
+def compared_periods(
+    partnership: Partnership, own_results: Mapping[tuple[str, str], Mapping[str, Result]], end: date
+) -> dict[str, str]:
+    """Measure code → the period its comparators are read at (its own latest result's): data
+    access reads comparators' results for these alone, not their whole history."""
+    found = {}
+    for item in partnership.measures:
+        latest = _own_latest(item, partnership, own_results, end)
+        if latest is not None:
+            found[item.measure.code] = latest.period
+    return found
 
 
 def _figures_for(item: PartnershipMeasure, facts: ReportFacts) -> MeasureFigures:
     partnership, code = facts.partnership, item.measure.code
     own_area = item.area or partnership.area
     own = facts.results.get((code, own_area), {})
-    latest = latest_on_or_before(
-        (Period(r.period, r.period_start, r.period_end) for r in own.values()), facts.point.end
-    )
-    result = own[latest.label] if latest else None
+    result = _own_latest(item, partnership, facts.results, facts.point.end)
     earlier = baseline = None
     if result is not None:
         earlier = own.get(
@@ -406,7 +435,10 @@ def _entry(item: PartnershipMeasure, facts: ReportFacts) -> MeasureEntry:
         measure_source=measure.source,
         decimals=measure.decimals,
         suppress_below=measure.suppress_below,
-        design_effect=measure.design_effect,
+        design_effect=a.result.design_effect if a.result else None,
+        effective_base=effective_base(a.result.denominator, a.result.design_effect)
+        if a.result
+        else None,
     )
 
 
@@ -541,6 +573,7 @@ def _suppressed(entry: MeasureEntry) -> MeasureEntry:
         comparators=tuple(replace(c, comparison=Comparison.NOT_COMPARED) for c in comparators),
         direction=Direction.NOT_COMPARED,
         previous=None,
+        effective_base=None,
         trend=tuple(
             replace(p, value=None, numerator=None) if p.period == entry.figure.period else p
             for p in trend
@@ -609,6 +642,7 @@ def _uses(entry: MeasureEntry) -> tuple:
         entry.figure.period if entry.figure else None,
         entry.rating,
         entry.target,
+        entry.design_effect,
         tuple((c.area.code, c.figure.value if c.figure else None) for c in entry.comparators),
     )
 

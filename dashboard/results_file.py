@@ -45,7 +45,7 @@ from dashboard.model import Unit
 from dashboard.periods import ACCEPTED_FORMS, Period, PeriodLabelError, parse_period
 
 REQUIRED_COLUMNS = ("measure_code", "period", "area_code")
-OPTIONAL_COLUMNS = ("value", "numerator", "denominator", "note", "source")
+OPTIONAL_COLUMNS = ("value", "numerator", "denominator", "note", "source", "design_effect")
 MAX_TEXT = 2000
 # Limits that keep the largest file the importer accepts well under 1 GB of memory (README,
 # Benchmarks). A file beyond one is refused whole, before its rows are checked or kept.
@@ -56,6 +56,11 @@ MAX_XLSX_PARTS = 1_000  # parts in a workbook (Excel writes a dozen or so)
 EXCEL_ROWS = 1_048_576  # the last row of an Excel worksheet
 MAX_PROBLEMS = 100_000  # problems listed; any more are counted (ParsedFile.unlisted)
 RELATIVE_TOLERANCE = 0.01  # a published value may differ from numerator/denominator by 1%
+DESIGN_EFFECT_RANGE = (1.0, 10.0)  # a survey's design effect (INTERFACES.md section 3)
+WEIGHTED_HELP = (
+    "for a weighted survey percentage give the value and the base (denominator) only, "
+    "with no numerator"
+)
 # The largest figures accepted: far above any real one (the UK's population is under 10**8,
 # budgets in pounds under 10**12), and far below what the database stores (2**63 - 1).
 MAX_COUNT = 10**12  # a numerator or denominator
@@ -132,6 +137,7 @@ class ResultRow:
     note: str
     source: str
     delete: bool = False
+    design_effect: float | None = None  # a weighted survey percentage's; None = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,9 +681,14 @@ class _Checker:
         period = self.period(line, get("period", ""))
         value_text = get("value", "").strip()
         delete = len(value_text) == len(DELETE) and value_text.upper() == DELETE
+        design_effect_text = get("design_effect", "").strip()
+        design_effect = None
         if delete:
             figures = self.deletion(
-                line, get("numerator", "").strip(), get("denominator", "").strip()
+                line,
+                get("numerator", "").strip(),
+                get("denominator", "").strip(),
+                design_effect_text,
             )
         else:
             figures = self.figures(
@@ -687,6 +698,13 @@ class _Checker:
                 get("denominator", "").strip(),
                 self.units.get(measure) if measure else None,
             )
+            if design_effect_text:
+                design_effect = self.design_effect(
+                    line,
+                    design_effect_text,
+                    figures,
+                    self.units.get(measure) if measure else None,
+                )
         note = self.text(get("note", ""))
         source = self.text(get("source", ""))
         if len(note) > MAX_TEXT or len(source) > MAX_TEXT or EXTRA_CELLS in record:
@@ -713,8 +731,69 @@ class _Checker:
             return None
         value, numerator, denominator = figures
         return ResultRow(
-            line, measure, period, area, value, numerator, denominator, note, source, delete
+            line,
+            measure,
+            period,
+            area,
+            value,
+            numerator,
+            denominator,
+            note,
+            source,
+            delete,
+            design_effect,
         )
+
+    def design_effect(
+        self,
+        line: int,
+        text: str,
+        figures: tuple[float, int | None, int | None] | None,
+        unit: Unit | None,
+    ) -> float | None:
+        """A weighted survey percentage's design effect, 1 to 10; None after a problem."""
+        try:
+            number = _number(text, None, symbols=False)
+        except _CellError as error:
+            self.add(line, "design_effect", str(error))
+            return None
+        low, high = DESIGN_EFFECT_RANGE
+        if not low <= number <= high:
+            side = f"below {low:g}" if number < low else f"above {high:g}"
+            self.add(
+                line,
+                "design_effect",
+                f"{_shown(text)} is {side}: a design effect is from {low:g} to {high:g} (the "
+                "square of the design factor the survey publishes)",
+            )
+            return None
+        if unit is not None and unit is not Unit.PERCENTAGE:
+            self.add(
+                line,
+                "design_effect",
+                f"only a weighted survey percentage has a design effect, and this measure is "
+                f"{_UNIT_WORDS[unit]}: leave it empty",
+            )
+            return None
+        if figures is None:
+            return None  # the figures' own problem is reported
+        _, numerator, denominator = figures
+        if numerator is not None:
+            self.add(
+                line,
+                "design_effect",
+                f"given with a numerator: {WEIGHTED_HELP} (a numerator is a count of "
+                "respondents, which has no design effect)",
+            )
+            return None
+        if denominator is None:
+            self.add(
+                line,
+                "design_effect",
+                "needs the base: give the number of respondents asked as the denominator",
+            )
+            return None
+        return number
 
     def text(self, cell: str) -> str:
         """A note or source, stripped; the same object for the same text (most files repeat a
@@ -781,18 +860,22 @@ class _Checker:
         return parsed
 
     def deletion(
-        self, line: int, numerator_text: str, denominator_text: str
+        self, line: int, numerator_text: str, denominator_text: str, design_effect_text: str = ""
     ) -> tuple[None, None, None] | None:
         """A DELETE row's figures: none, and none may be given alongside."""
         before = self.found
-        for column, text in (("numerator", numerator_text), ("denominator", denominator_text)):
+        for column, text in (
+            ("numerator", numerator_text),
+            ("denominator", denominator_text),
+            ("design_effect", design_effect_text),
+        ):
             if text:
                 self.add(
                     line,
                     column,
                     f"'{_shown(text)}' given with value DELETE: a row that removes a result "
-                    "gives no numerator or denominator (leave it empty, or give a value to "
-                    "replace it)",
+                    "gives no numerator, denominator or design effect (leave it empty, or give "
+                    "a value to replace it)",
                 )
         return None if self.found > before else (None, None, None)
 
@@ -839,11 +922,13 @@ class _Checker:
         if counts and multiplier:
             derived = counts[0] / counts[1] * multiplier
             if abs(value - derived) > RELATIVE_TOLERANCE * derived:
+                weighted = f": {WEIGHTED_HELP}" if unit is Unit.PERCENTAGE else ""
                 self.add(
                     line,
                     "value",
                     f"{_shown(value_text)} differs from {counts[0]:,} / {counts[1]:,} × "
-                    f"{_number_words(multiplier)} = {_number_words(derived)} by more than 1%",
+                    f"{_number_words(multiplier)} = {_number_words(derived)} by more than "
+                    f"1%{weighted}",
                 )
                 return None
         return value, numerator, denominator

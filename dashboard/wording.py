@@ -119,6 +119,12 @@ GLOSSARY: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("Significantly", SIGNIFICANTLY_MEANS, ("significant",)),
     (
+        "Design effect",
+        "how much less precise a weighted survey is than the same number of people picked "
+        "purely at random; the effective sample size is the number asked divided by it.",
+        ("design effect", "effective sample size"),
+    ),
+    (
         "Per 1,000 (or 100,000) population",
         "for every 1,000 (or 100,000) people living in the area, so that places of different "
         "sizes can be compared.",
@@ -150,6 +156,39 @@ def glossary_used(text: str) -> list[tuple[str, str]]:
     """(term, meaning) for each glossary word the text uses, in the glossary's order."""
     lowered = text.lower()
     return [(term, means) for term, means, words in GLOSSARY if any(w in lowered for w in words)]
+
+
+# What a design effect is and why it widens intervals (PRODUCT.md section 2, "Survey results"):
+# the "How ratings work" page, the measure page and the meeting pack's methods all say it so.
+DESIGN_EFFECT_METHOD = (
+    "Surveys such as the Crime Survey for England and Wales and council residents' panels do not "
+    "pick people purely at random: they sample addresses in clusters and then weight the answers "
+    "so the people who replied stand for the whole population. That makes a weighted percentage "
+    "less precise than the same number of people picked purely at random would give. The design "
+    "effect says by how much: a design effect of 2 means 1,000 people asked tell us as much as "
+    "500 picked at random (the effective sample size is the number asked divided by the design "
+    "effect). Survey reports often print the design factor instead; the design effect is its "
+    "square. We work out a survey result's confidence interval, and test whether it differs "
+    "from its baseline, from a year earlier or from another area, on the effective sample size, "
+    "so its interval is wider and a difference has to be bigger before we call it significant. "
+    "Where no design effect is given, a result is treated as a simple random sample."
+)
+
+
+def _design_effect_shown(design_effect: float) -> str:
+    """One decimal place, or two where the design effect has them: 2.0, 1.5, 1.44."""
+    shown = f"{design_effect:.2f}".rstrip("0")
+    return shown + "0" if shown.endswith(".") else shown
+
+
+def survey_sentence(design_effect: float, base: float) -> str:
+    """A weighted survey result in words: "weighted survey result; effective sample size 512 of
+    1,024 asked (design effect 2.0)"."""
+    effective = base / design_effect
+    return (
+        f"weighted survey result; effective sample size {effective:,.0f} of {base:,.0f} asked "
+        f"(design effect {_design_effect_shown(design_effect)})"
+    )
 
 
 POLARITY_WORDS: dict[Polarity, str] = {

@@ -59,10 +59,13 @@ def all_funded_projects(slug: str) -> list[FundedProject]:
 
 
 def all_commentary(slug: str, end: date) -> list[tuple[str, Commentary]]:
-    """(measure code, commentary) for periods ending on or before `end`, newest first."""
+    """(measure code, current commentary) for periods ending on or before `end`, newest period
+    first. Commentary is kept as history: per measure and point (periods ending the same day)
+    the latest row is current, and an empty one means it was removed."""
     stmt = (
         sa.select(
             CommentaryRow.measure_code,
+            PeriodRow.end_date,
             PeriodRow.label,
             CommentaryRow.text,
             CommentaryRow.author,
@@ -71,10 +74,21 @@ def all_commentary(slug: str, end: date) -> list[tuple[str, Commentary]]:
         .join(PeriodRow, PeriodRow.id == CommentaryRow.period_id)
         .join(PartnershipRow, PartnershipRow.id == CommentaryRow.partnership_id)
         .where(PartnershipRow.slug == slug, PeriodRow.end_date <= end)
-        .order_by(PeriodRow.end_date.desc(), CommentaryRow.created_at.desc())
+        .order_by(
+            PeriodRow.end_date.desc(), CommentaryRow.created_at.desc(), CommentaryRow.id.desc()
+        )
     )
+    found: list[tuple[str, Commentary]] = []
+    seen: set[tuple[str, date]] = set()
     with db.session() as s:
-        return [(code, Commentary(*rest)) for code, *rest in s.execute(stmt)]
+        for code, period_end, *rest in s.execute(stmt):
+            if (code, period_end) in seen:
+                continue  # superseded by a later row for the same measure and point
+            seen.add((code, period_end))
+            comment = Commentary(*rest)
+            if comment.text:
+                found.append((code, comment))
+    return found
 
 
 def partnerships_within(area_code: str) -> list[Partnership]:

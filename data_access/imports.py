@@ -39,7 +39,15 @@ from data_access.tables import ResultRow as ResultTableRow
 
 logger = logging.getLogger(__name__)
 
-_COMPARED = ("value", "numerator", "denominator", "note", "source", "illustrative")
+_COMPARED = (
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "source",
+    "illustrative",
+    "design_effect",
+)
 _ID_CHUNK = 5_000  # ids per IN (...) on SQLite: well under its limit of bound parameters
 _BATCH_ROWS = 20_000  # file rows compared with the stored results and written at a time
 _BATCH_PAIRS = 400  # (measure, period) pairs looked up at a time: two bound parameters each
@@ -251,6 +259,7 @@ def write_rows(
             actor,
             "import-results",
             filename,
+            partnership=audit.sole_partnership(session, {r.area_code for r in rows}),
             rows=len(rows),
             inserted=inserted,
             replaced=replaced,
@@ -262,6 +271,60 @@ def write_rows(
         )
         versions.bump(session)
     return ImportSummary(len(rows), inserted, replaced, len(rows) - changed, dry_run, deleted)
+
+
+@dataclass(frozen=True, slots=True)
+class RowEffect:
+    """What one checked row would do to the stored results: `kind` is "insert", "replace",
+    "unchanged" or "delete"; `old` the stored figures it replaces or removes, `new` the ones it
+    would store (both by the names in _COMPARED)."""
+
+    row: ResultRow
+    kind: str
+    old: dict | None
+    new: dict | None
+
+
+def row_effects(
+    session: Session, rows: Sequence[ResultRow], filename: str, illustrative: bool = False
+) -> Iterator[RowEffect]:
+    """What each row would do, compared with the stored results a batch at a time as write_rows
+    compares them, writing nothing. Once every row has been read, ImportRejected if a DELETE row
+    has no result to remove (as write_rows would)."""
+    period_ids = ensure_periods(session, (r.period for r in rows), create=False)
+    missing: list[ResultRow] = []
+    for batch, pairs in _batches(rows, period_ids):
+        existing = _existing(session, pairs)
+        for row in batch:
+            found = existing.get((row.measure_code, row.area_code, period_ids[row.period.label]))
+            old = None if found is None else {n: found[n] for n in _COMPARED}
+            if row.delete:
+                if old is None:
+                    missing.append(row)
+                else:
+                    yield RowEffect(row, "delete", old, None)
+                continue
+            new = _values(row, illustrative)
+            if old is None:
+                yield RowEffect(row, "insert", None, new)
+            else:
+                kind = "replace" if any(old[n] != new[n] for n in _COMPARED) else "unchanged"
+                yield RowEffect(row, kind, old, new)
+    if missing:
+        raise ImportRejected(filename, _nothing_to_delete(session, missing, period_ids))
+
+
+def _values(row: ResultRow, illustrative: bool) -> dict:
+    """The figures a row stores, by the names in _COMPARED."""
+    return {
+        "value": row.value,
+        "numerator": row.numerator,
+        "denominator": row.denominator,
+        "note": row.note,
+        "source": row.source,
+        "illustrative": illustrative,
+        "design_effect": row.design_effect,
+    }
 
 
 @dataclass(slots=True)
@@ -324,6 +387,7 @@ def _compare(
                     "actor": actor,
                     "action": "delete",
                     "entity": f"{row.measure_code} {row.area_code} {row.period.label}",
+                    "area_code": row.area_code,  # its partnership's, in the audit log
                     "detail": {
                         "file": filename,
                         "line": row.line,
@@ -332,14 +396,7 @@ def _compare(
                 }
             )
             continue
-        values = {
-            "value": row.value,
-            "numerator": row.numerator,
-            "denominator": row.denominator,
-            "note": row.note,
-            "source": row.source,
-            "illustrative": illustrative,
-        }
+        values = _values(row, illustrative)
         if old is None:
             changes.inserts.append(
                 {
@@ -360,6 +417,7 @@ def _compare(
                     "actor": actor,
                     "action": "replace-result",
                     "entity": f"{row.measure_code} {row.area_code} {row.period.label}",
+                    "area_code": row.area_code,  # its partnership's, in the audit log
                     "detail": {
                         "file": filename,
                         "line": row.line,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dashboard import points
+from dashboard import points, results_json
 from dashboard import report as reports
 from dashboard.periods import Period, PeriodLabelError
 from data_access import audit, db, opendata, versions
@@ -142,6 +142,7 @@ def write_version(
         public = reports.mark_revised(public, reports.from_json(previous.public_report), *was)
     number = max((v.version for v in existing), default=0) + 1
     at = audit.now()
+    public_text = reports.to_json(public)
     session.add(
         PublicationVersionRow(
             partnership_id=partnership.id,
@@ -155,11 +156,16 @@ def write_version(
             schema=reports.REPORT_SCHEMA,
             digest=fingerprint,
             member_report=reports.to_json(member),
-            public_report=reports.to_json(public),
+            public_report=public_text,
+            # rendered from the report as it will be read back, so both say the same
+            public_results=results_json.results_text(reports.from_json(public_text)),
+            public_results_format=results_json.RESULTS_FORMAT,
         )
     )
     _set_point_flag(session, partnership.id, period_id, number, at, actor)
-    audit.record(session, actor, "publish", f"{slug} {point.label}", version=number)
+    audit.record(
+        session, actor, "publish", f"{slug} {point.label}", partnership=slug, version=number
+    )
     versions.bump(session)
     return number
 
@@ -215,7 +221,13 @@ def withdraw(slug: str, label: str, number: int, reason: str, actor: str) -> Per
         elif flag is not None:
             flag.latest_version, flag.published_at = standing[-1].version, standing[-1].published_at
         audit.record(
-            session, actor, "withdraw", f"{slug} {point.label}", version=number, reason=reason
+            session,
+            actor,
+            "withdraw",
+            f"{slug} {point.label}",
+            partnership=slug,
+            version=number,
+            reason=reason,
         )
         versions.bump(session)
         session.flush()
@@ -275,3 +287,32 @@ def reconstruct_missing(actor: str = "migration") -> int:
         with db.transaction() as session:
             opendata.mark_stale(session)
     return len(missing)
+
+
+def refresh_results(batch: int = 100) -> int:
+    """Render again the stored public results of every version whose rendering is of another
+    format than this code's (run by init-db after an upgrade); returns how many were."""
+    stale = sa.or_(
+        PublicationVersionRow.public_results_format.is_(None),
+        PublicationVersionRow.public_results_format != results_json.RESULTS_FORMAT,
+    )
+    refreshed = 0
+    while True:
+        with db.transaction() as session:
+            rows = session.execute(
+                sa.select(PublicationVersionRow.id, PublicationVersionRow.public_report)
+                .where(stale)
+                .limit(batch)
+            ).all()
+            for row_id, text in rows:
+                session.execute(
+                    sa.update(PublicationVersionRow)
+                    .where(PublicationVersionRow.id == row_id)
+                    .values(
+                        public_results=results_json.results_text(reports.from_json(text)),
+                        public_results_format=results_json.RESULTS_FORMAT,
+                    )
+                )
+        refreshed += len(rows)
+        if len(rows) < batch:
+            return refreshed

@@ -14,7 +14,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from dashboard import report as reports
+from dashboard import results_json
 from dashboard.audience import Audience
+from dashboard.intervals import with_design_effect
 from dashboard.model import Partnership, Result
 from dashboard.reporting import ReportingPoint
 from data_access import db, drilldown, revisions, versions
@@ -23,6 +25,7 @@ from data_access.results import (
     NotVisible,
     _areas,
     _partnerships,
+    _results_at,
     _results_up_to,
     resolve_point,
 )
@@ -121,8 +124,13 @@ def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:
     codes = [m.measure.code for m in partnership.measures]
     owned = _owned_areas(partnership, version)
     own_areas = {partnership.area, *(m.area for m in partnership.measures if m.area)}
-    plain = [c for c in partnership.comparators if c not in owned]
-    results = dict(_results_up_to(codes, [*own_areas, *plain], point.end))
+    plain = [c for c in partnership.comparators if c not in owned and c not in own_areas]
+    results = dict(_results_up_to(codes, own_areas, point.end))
+    # comparators are read at each measure's own latest period only: a few rows, not their history
+    wanted = reports.compared_periods(partnership, results, point.end)
+    if plain and wanted:
+        for key, by_period in _results_at(plain, wanted).items():
+            results[key] = by_period
     for area in owned:
         results.update(_owned_results(codes, area, point.end, version))
     return reports.ReportFacts(
@@ -211,6 +219,41 @@ def _stored(
     )
 
 
+def stored_public_results(
+    slug: str, end: date, number: int | None
+) -> tuple[str, reports.PublicationRef] | None:
+    """A version's public `results` as stored when it was published (JSON text) and which
+    version it is: the public API sends it as it is, parsing and rendering nothing. None when
+    there is no such standing version. Not cached: two indexed reads cost less than a cache's
+    round trip of the text would, and at national scale the cache would be mostly cold."""
+    listing = (
+        _version_rows(slug, end)
+        .with_only_columns(
+            PublicationVersionRow.id,
+            PublicationVersionRow.version,
+            PublicationVersionRow.published_at,
+            PublicationVersionRow.reconstructed,
+            PublicationVersionRow.public_results_format,
+        )
+        .where(PublicationVersionRow.withdrawn.is_(False))
+        .order_by(PublicationVersionRow.version.desc())
+    )
+    with db.session() as s:
+        rows = s.execute(listing).all()
+        row = next((r for r in rows if number is None or r.version == number), None)
+        if row is None:
+            return None
+        current = row.public_results_format == results_json.RESULTS_FORMAT
+        column = (
+            PublicationVersionRow.public_results if current else PublicationVersionRow.public_report
+        )
+        text = s.scalar(sa.select(column).where(PublicationVersionRow.id == row.id))
+    if not current:  # stored before this rendering: render it now (init-db stores it again)
+        text = results_json.results_text(reports.from_json(text))
+    ref = reports.PublicationRef(row.version, rows[0].version, row.published_at, row.reconstructed)
+    return text, ref
+
+
 def stored_report(
     slug: str, end: date, number: int | None, which: Which
 ) -> reports.PartnershipReport | None:
@@ -251,8 +294,10 @@ def history(report: reports.PartnershipReport, code: str) -> list[Result]:
     for area in owned:
         if any(c.area.code == area for c in entry.comparators):
             found.update(_owned_results([code], area, report.point.end, version))
+    item = next(m for m in partnership.measures if m.measure.code == code)
     rows = sorted(
-        (r for by_period in found.values() for r in by_period.values()),
+        # each carrying the design effect its interval uses, as the report's figures do
+        (with_design_effect(r, item.measure) for by in found.values() for r in by.values()),
         key=lambda r: (r.period_end, r.period_start, r.area_code),
     )
     if report.is_public:

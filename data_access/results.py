@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -165,6 +165,7 @@ def _result_columns() -> tuple:
         ResultRow.source,
         ResultRow.illustrative,
         ResultRow.loaded_at,
+        ResultRow.design_effect,
     )
 
 
@@ -179,6 +180,28 @@ def results_statement(codes: Iterable[str], area_codes: Iterable[str], end: date
             PeriodRow.end_date <= end,
         )
     )
+
+
+def _results_at(
+    area_codes: Iterable[str], periods: Mapping[str, str]
+) -> dict[tuple[str, str], dict[str, Result]]:
+    """These areas' results for each measure at one period (measure code → period label)."""
+    stmt = (
+        sa.select(*_result_columns())
+        .join(PeriodRow, PeriodRow.id == ResultRow.period_id)
+        .where(
+            ResultRow.measure_code.in_(list(periods)),
+            ResultRow.area_code.in_(list(area_codes)),
+            PeriodRow.label.in_(sorted(set(periods.values()))),
+        )
+    )
+    grouped: dict[tuple[str, str], dict[str, Result]] = defaultdict(dict)
+    with db.session() as s:
+        for row in s.connection().execute(stmt):
+            result = Result(*row)
+            if periods[result.measure_code] == result.period:  # labels shared by other measures
+                grouped[(result.measure_code, result.area_code)][result.period] = result
+    return grouped
 
 
 def _results_up_to(

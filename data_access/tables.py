@@ -16,6 +16,7 @@ NAMING = {
 }
 
 TEXT_MAX = 2000
+COMMENTARY_MAX = 5000  # dashboard.markdown_text.COMMENTARY_MAX; migration 0007
 
 
 class Base(DeclarativeBase):
@@ -126,6 +127,7 @@ class ResultRow(Base):
     illustrative: Mapped[bool] = mapped_column(default=False)
     loaded_at: Mapped[datetime]
     loaded_by: Mapped[str] = mapped_column(sa.String(200))
+    design_effect: Mapped[float | None]  # a weighted survey percentage's (#14); None = 1
 
 
 class ResultRevisionRow(Base):
@@ -149,6 +151,7 @@ class ResultRevisionRow(Base):
     replaced_at: Mapped[datetime]  # when it stopped being the current figure
     replaced_by: Mapped[str] = mapped_column(sa.String(200))
     removed: Mapped[bool] = mapped_column(default=False)  # True: deleted, not replaced
+    design_effect: Mapped[float | None]
 
 
 class PublicationRow(Base):
@@ -192,6 +195,11 @@ class PublicationVersionRow(Base):
     digest: Mapped[str] = mapped_column(sa.String(64))
     member_report: Mapped[str] = mapped_column(sa.Text)
     public_report: Mapped[str] = mapped_column(sa.Text)
+    # The public report's `results` as the API sends them, rendered once at publication, and the
+    # rendering's format number (dashboard.results_json.RESULTS_FORMAT): another number is
+    # rendered again from public_report (init-db refreshes them after an upgrade)
+    public_results: Mapped[str | None] = mapped_column(sa.Text)
+    public_results_format: Mapped[int | None]
 
 
 class OpenDataFileRow(Base):
@@ -205,13 +213,16 @@ class OpenDataFileRow(Base):
 
 
 class CommentaryRow(Base):
+    """Commentary on a measure at a point, kept as history: rows are only added, the latest per
+    measure and point is current, and one with empty text removes it (#13)."""
+
     __tablename__ = "commentary"
     __table_args__ = (sa.Index("ix_commentary_lookup", "partnership_id", "measure_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnership.id", ondelete="CASCADE"))
     measure_code: Mapped[str] = mapped_column(sa.ForeignKey("measure.code"))
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("period.id"))
-    text: Mapped[str] = mapped_column(sa.String(TEXT_MAX))
+    text: Mapped[str] = mapped_column(sa.String(COMMENTARY_MAX))  # Markdown; "" = removed
     author: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime]
 
@@ -256,6 +267,8 @@ class UserRow(Base):
     created_at: Mapped[datetime]
     # Part of every session's token: moving it on ends all the user's sessions (users.end_sessions)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A disabled user cannot sign in, and their sessions end (users.set_disabled)
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class MembershipRow(Base):
@@ -276,6 +289,23 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(sa.String(64))
     entity: Mapped[str] = mapped_column(sa.String(300))
     detail: Mapped[str] = mapped_column(sa.Text, default="")
+    # Manage's filters (#13): the kind of change (dashboard.model.ChangeKind) and the slug of
+    # the partnership it belongs to, kept as text so the log outlives a partnership; None for
+    # changes of no one partnership (users, areas and measures, an import of shared areas)
+    kind: Mapped[str] = mapped_column(sa.String(16), index=True, default="", server_default="")
+    partnership: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+
+
+class PendingConfigRow(Base):
+    """A configuration file an admin previewed in Manage, kept (readable by every worker) until
+    they confirm it; kept a day at most (catalogue.PENDING_LIFETIME)."""
+
+    __tablename__ = "pending_config"
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(sa.String(320))
+    filename: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text)
 
 
 class DataVersionRow(Base):
@@ -300,3 +330,19 @@ class SignInThrottleRow(Base):
     failures: Mapped[int] = mapped_column(default=0)
     window_start: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+class PendingUploadRow(Base):
+    """A results file checked in Manage and not yet confirmed (#13): its bytes, kept so that any
+    worker saves exactly the file that was previewed, and a digest of the changes shown."""
+
+    __tablename__ = "pending_upload"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    partnership_slug: Mapped[str] = mapped_column(sa.String(64))
+    email: Mapped[str] = mapped_column(sa.String(320))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    changes_digest: Mapped[str] = mapped_column(sa.String(64))
+    made_at: Mapped[datetime] = mapped_column(index=True)

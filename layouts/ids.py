@@ -45,6 +45,7 @@ PRIORITY_SHOWN = "priority-shown"
 MEASURE_SHOWN = "measure-shown"
 COUNTY_SHOWN = "county-shown"
 MEASURE_DOWNLOAD_AREA = "measure-download-area"
+MANAGE_ITEM = "manage-item"
 ACCOUNT_LINK = "shell-account-link"
 
 PARTNERSHIPS_STATE = "partnerships-state"

@@ -37,6 +37,14 @@ def county_href(code: str, period: str | None = None) -> str:
     return _with_query(f"/county/{quote(code)}", period=period)
 
 
+def report_href(
+    slug: str, period: str | None = None, version: int | None = None, suffix: str = ""
+) -> str:
+    """The meeting pack: the printable page, or its `pdf` or `xlsx` file."""
+    path = f"/p/{quote(slug)}/report" + (f".{suffix}" if suffix else "")
+    return _with_query(path, period=period, version=version)
+
+
 def embed_href(slug: str, period: str | None = None, version: str | int | None = None) -> str:
     """The partnership's public summary (server-rendered, no JavaScript)."""
     return _with_query(f"/embed/{quote(slug)}", period=period, version=version)

@@ -19,10 +19,18 @@ from dashboard.intervals import interval_for
 from dashboard.model import Result, Unit
 from dashboard.report import CommentEntry, MeasureEntry, PartnershipReport
 from dashboard.summaries import history_summary, target_summary
-from dashboard.wording import ILLUSTRATIVE, POLARITY_WORDS, RULE_WORDS, UNIT_WORDS
+from dashboard.wording import (
+    DESIGN_EFFECT_METHOD,
+    ILLUSTRATIVE,
+    POLARITY_WORDS,
+    RULE_WORDS,
+    UNIT_WORDS,
+    survey_sentence,
+)
 from layouts import charts, ids, tiles
 from layouts.headings import illustrative_note, point_heading
 from layouts.links import PageLinks
+from layouts.rich_text import markdown_components
 from layouts.tables import Cell
 
 GRID_COLUMNS = (
@@ -33,6 +41,7 @@ GRID_COLUMNS = (
     "ci_high",
     "numerator",
     "denominator",
+    "design_effect",
     "illustrative",
     "note",
     "source",
@@ -45,6 +54,7 @@ GRID_HEADERS = {
     "ci_high": "95% CI high",
     "numerator": "Numerator",
     "denominator": "Denominator",
+    "design_effect": "Design effect",
     "illustrative": "Illustrative",
     "note": "Note",
     "source": "Source",
@@ -72,6 +82,7 @@ def history_rows(entry: MeasureEntry, history: Sequence[Result]) -> list[dict[st
                 "ci_high": round(ci[1], 3) if ci else None,
                 "numerator": r.numerator,
                 "denominator": r.denominator,
+                "design_effect": r.design_effect,
                 "illustrative": "yes" if r.illustrative else "no",
                 "note": r.note,
                 "source": r.source,
@@ -129,13 +140,7 @@ def definition(entry: MeasureEntry) -> html.Section:
         ("Owner", entry.owner or "Not given"),
     ]
     if entry.design_effect is not None:
-        facts.append(
-            (
-                "Survey design",
-                f"Design effect {entry.design_effect:g}: intervals and tests use the effective "
-                "base, the number of respondents divided by the design effect.",
-            )
-        )
+        facts.append(("Survey design", DESIGN_EFFECT_METHOD))
     if entry.suppress_below is not None:
         facts.append(
             (
@@ -158,7 +163,8 @@ def commentary(notes: Sequence[CommentEntry]) -> html.Section:
         html.Li(
             [
                 html.H3(n.period, className="h6"),
-                html.P(n.text),
+                # Markdown rendered without raw HTML and sanitised, as Manage and the pack show it
+                html.Div(markdown_components(n.text), className="commentary-text"),
                 html.P(f"{n.author}, {format_date(n.created_at.date())}", className="byline"),
             ]
         )
@@ -172,7 +178,7 @@ def commentary(notes: Sequence[CommentEntry]) -> html.Section:
     )
 
 
-NUMBER_COLUMNS = ("value", "ci_low", "ci_high", "numerator", "denominator")
+NUMBER_COLUMNS = ("value", "ci_low", "ci_high", "numerator", "denominator", "design_effect")
 SHOWN = "_shown"  # suffix of the text a number column displays
 
 
@@ -183,6 +189,8 @@ def _shown(entry: MeasureEntry, column: str, value: Any) -> str:
         return ""
     if column in ("numerator", "denominator"):
         return format_number(value, Unit.COUNT)
+    if column == "design_effect":
+        return f"{value:g}"
     return format_figure(value, entry.unit, entry.decimals)
 
 
@@ -219,9 +227,21 @@ def grid(entry: MeasureEntry, rows: Sequence[dict[str, Any]]) -> html.Section:
     )
 
 
+def survey_line(entry: MeasureEntry) -> str | None:
+    """The survey sentence for a weighted survey percentage ("Weighted survey result; effective
+    sample size 512 of 1,024 asked (design effect 2.0)"); None for any other figure."""
+    figure = entry.figure
+    if entry.design_effect is None or figure is None or not figure.denominator:
+        return None
+    sentence = survey_sentence(entry.design_effect, figure.denominator)
+    return sentence[0].upper() + sentence[1:]
+
+
 def header(report: PartnershipReport, entry: MeasureEntry, links: PageLinks) -> list[Component]:
+    survey = survey_line(entry)
     summary = [
         html.P(tiles.figure_line(entry)),
+        *([html.P(survey, className="survey-design")] if survey else []),
         tiles.rating_badge(entry.rating.status, entry.rating.label),
         html.P(entry.rating.reason, className="reason"),
         html.P(["Target: ", entry.target.text]),

@@ -10,9 +10,10 @@ from dashboard.report import PartnershipReport
 from layouts import pages, tiles
 from layouts.embed_snippet import embed_snippet_block
 from layouts.headings import illustrative_note, point_heading
-from layouts.links import PageLinks
+from layouts.links import PageLinks, report_href
 
 NOTHING_TO_SHOW = "No measures to show for this choice."
+REPORT_LINK = "Report for the meeting pack"
 
 
 def header(
@@ -22,6 +23,10 @@ def header(
         html.H1(report.name),
         *point_heading(report, links.version is not None),
         *illustrative_note(report.any_illustrative(priority)),
+        html.P(
+            html.A(REPORT_LINK, href=report_href(report.slug, report.point.label, links.version)),
+            className="report-link",
+        ),
         embed_snippet_block(host_url, report.slug, report.name),
     ]
 

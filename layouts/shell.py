@@ -31,6 +31,8 @@ LICENCE_BEFORE = (
 )
 LICENCE_LINK = "Open Government Licence v3.0"
 SIGN_IN = "Sign in"
+MANAGE = "Manage"  # shown to editors and admins; the routes check the role themselves
+MANAGE_PATH = "/manage"
 
 
 def account_link(email: str | None) -> tuple[str, str]:
@@ -63,6 +65,9 @@ def _header() -> html.Header:
                     html.Ul(
                         [
                             *[html.Li(html.A(words, href=href)) for words, href in NAV_LINKS],
+                            html.Li(
+                                html.A(MANAGE, href=MANAGE_PATH), id=ids.MANAGE_ITEM, hidden=True
+                            ),
                             html.Li(
                                 html.A(SIGN_IN, href="/sign-in", id=ids.ACCOUNT_LINK),
                                 className="account",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 
 from dashboard.model import TargetRule
-from dashboard.wording import RULE_KEY, RULE_WORDS
+from dashboard.wording import DESIGN_EFFECT_METHOD, RULE_KEY, RULE_WORDS
 from data_access.access import current_email
 from layouts import shell
 
@@ -22,7 +22,12 @@ def accessibility() -> str:
 @blueprint.get("/about-ratings")
 def about_ratings() -> str:
     rules = [(RULE_WORDS[rule], RULE_KEY[rule]) for rule in TargetRule]
-    return render_template("about_ratings.html", signed_in_as=current_email(), rules=rules)
+    return render_template(
+        "about_ratings.html",
+        signed_in_as=current_email(),
+        rules=rules,
+        design_effect_method=DESIGN_EFFECT_METHOD,
+    )
 
 
 def shell_context() -> dict[str, object]:

@@ -98,7 +98,7 @@ def runner(server: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def users_db(empty_db: str, server: Flask) -> str:
-    """The sample data plus three users (tests/signing.py), on a database of its own."""
+    """The sample data plus the test users (tests/signing.py), on a database of its own."""
     from data_access.sample import load_sample
     from tests.signing import create_test_users
 

@@ -11,7 +11,8 @@ from data_access.users import save_user
 
 PASSWORD = "correct horse battery staple"
 SOUTH_GLOS_MEMBER = "officer@southglos.example.gov.uk"
-GLOUCESTER_MEMBER = "officer@gloucester.example.gov.uk"
+GLOUCESTER_MEMBER = "officer@gloucester.example.gov.uk"  # an editor of Gloucester
+SOUTH_GLOS_EDITOR = "editor@southglos.example.gov.uk"
 ADMIN = "admin@example.gov.uk"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -19,6 +20,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def create_test_users() -> None:
     save_user(SOUTH_GLOS_MEMBER, PASSWORD, "viewer", ["south-glos"], "test")
     save_user(GLOUCESTER_MEMBER, PASSWORD, "editor", ["gloucester"], "test")
+    save_user(SOUTH_GLOS_EDITOR, PASSWORD, "editor", ["south-glos"], "test")
     save_user(ADMIN, PASSWORD, "admin", [], "test")
 
 

@@ -316,7 +316,8 @@ def test_a_comparator_without_a_figure_is_listed_with_null_value_and_not_compare
 def test_a_survey_result_shows_its_direction_against_a_year_earlier(client: FlaskClient) -> None:
     respect = by_code(results_at(client, "2018/19"))["RESPECT_PROBLEM_PCT"]
     assert (respect["result_period"], respect["value"]) == ("2018/19", 22.8)
-    # 252 of 1,106 against 261 of 1,082 a year earlier: pooled z about -0.7, no real change
+    # 22.8% of 1,106 against 24.1% of 1,082 a year earlier, each weighted with design effect
+    # 1.5 (effective 737 and 721): pooled z about -0.6, no real change
     assert respect["direction"] == "no_change"
     assert respect["rating"]["status"] == "none"  # the 2018/19 result is the baseline itself
     assert respect["rating"]["label"] == "Baseline"

@@ -121,7 +121,7 @@ def test_a_sign_in_without_the_form_token_is_refused(server: Flask, users_db: st
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil"])
 def test_sign_in_never_redirects_to_another_site(server: Flask, users_db: str, target: str) -> None:
     response = sign_in(server.test_client(), SOUTH_GLOS_MEMBER, next_path=target)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/p/south-glos"  # their own partnership, not there
 
 
 def test_the_session_cookie_is_http_only_and_same_site(server: Flask, users_db: str) -> None:
@@ -248,8 +248,35 @@ def test_the_dashboard_header_says_who_is_signed_in(server: Flask, users_db: str
     client = server.test_client()
     with client:
         client.get("/accessibility")
-        assert account_link("/") == ("Sign in", "/sign-in")
+        assert account_link("/") == ("Sign in", "/sign-in", True)
     sign_in(client, SOUTH_GLOS_MEMBER)
     with client:
         client.get("/accessibility")
-        assert account_link("/") == (f"Sign out ({SOUTH_GLOS_MEMBER})", "/sign-out")
+        # a viewer: no Manage link
+        assert account_link("/") == (f"Sign out ({SOUTH_GLOS_MEMBER})", "/sign-out", True)
+    sign_out(client)
+    sign_in(client, GLOUCESTER_MEMBER)  # an editor
+    with client:
+        client.get("/accessibility")
+        assert account_link("/") == (f"Sign out ({GLOUCESTER_MEMBER})", "/sign-out", False)
+        assert 'href="/manage"' in client.get("/accessibility").get_data(as_text=True)
+
+
+def test_after_signing_in_a_member_lands_on_their_own_partnership(
+    server: Flask, users_db: str
+) -> None:
+    member = server.test_client().post(
+        "/sign-in",
+        data={"email": SOUTH_GLOS_MEMBER, "password": PASSWORD, "csrf_token": ""},
+    )
+    assert member.status_code == 400  # no token: the form, not a sign-in
+    assert (
+        sign_in(server.test_client(), SOUTH_GLOS_MEMBER, next_path="").headers["Location"]
+        == "/p/south-glos"
+    )
+    assert (
+        sign_in(server.test_client(), GLOUCESTER_MEMBER, next_path="").headers["Location"]
+        == "/p/gloucester"
+    )
+    # an admin acts on every partnership: the home page, which lists them
+    assert sign_in(server.test_client(), ADMIN, next_path="").headers["Location"] == "/"

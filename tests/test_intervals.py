@@ -226,3 +226,16 @@ def test_sample_counts_reports_the_derived_numerator_of_a_weighted_percentage() 
     assert sample_counts(Observation(64.0, None, 500), Unit.PERCENTAGE) == (320.0, 500)
     assert sample_counts(Observation(64.0, 321, 500), Unit.PERCENTAGE) == (321, 500)
     assert sample_counts(Observation(64.0, None, 500), Unit.RATE_PER_1000) is None
+
+
+def test_sample_counts_of_a_weighted_percentage_are_on_its_effective_base() -> None:
+    # 88.0% of 1,000 asked with design effect 2.0 is as precise as 440 of 500 (issue #14)
+    assert sample_counts(Observation(88.0, None, 1000, 2.0), Unit.PERCENTAGE) == (440.0, 500.0)
+    assert interval_for(Observation(88.0, None, 1000, 2.0), Unit.PERCENTAGE) == pytest.approx(
+        [x * 100 for x in wilson_interval(440.0, 500.0)]
+    )
+
+
+def test_a_design_effect_never_touches_a_rate() -> None:
+    obs = Observation(61.2, 17270, 282_100, 2.0)
+    assert sample_counts(obs, Unit.RATE_PER_1000) == (17270, 282_100)

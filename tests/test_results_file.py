@@ -87,7 +87,14 @@ def xlsx_bytes(rows: list[list[object]], *, blank_rows_before: int = 0) -> bytes
 
 def test_the_columns_are_the_ones_interfaces_names() -> None:
     assert REQUIRED_COLUMNS == ("measure_code", "period", "area_code")
-    assert OPTIONAL_COLUMNS == ("value", "numerator", "denominator", "note", "source")
+    assert OPTIONAL_COLUMNS == (
+        "value",
+        "numerator",
+        "denominator",
+        "note",
+        "source",
+        "design_effect",
+    )
     assert MAX_TEXT == 2000
 
 
@@ -256,11 +263,14 @@ def test_a_file_with_problems_is_not_ok() -> None:
         ),
         (
             "ASB_PERCEPTION,2018/19,E06000025,40%,45,100,,",
-            "line 3: value: 40% differs from 45 / 100 × 100 = 45 by more than 1%",
+            "line 3: value: 40% differs from 45 / 100 × 100 = 45 by more than 1%: for a "
+            "weighted survey percentage give the value and the base (denominator) only, with no "
+            "numerator",
         ),
         (
             "ASB_PERCEPTION,2018/19,E06000025,1,0,100,,",
-            "line 3: value: 1 differs from 0 / 100 × 100 = 0 by more than 1%",
+            "line 3: value: 1 differs from 0 / 100 × 100 = 0 by more than 1%: for a weighted "
+            "survey percentage give the value and the base (denominator) only, with no numerator",
         ),
         (
             "CRIME_TOTAL_RATE,2018/19,E06000025,61.2,,,Rise,ONS,x,y",

@@ -1,8 +1,11 @@
-"""Catalogue version: configuration changes move it, results and publications do not (#10).
+"""Catalogue version, and the public results stored rendered (#10).
 
 A worker keeps the national catalogue (partnerships, their measures and comparators) in memory.
 Keying it on the data version made every import and publication reload it; it now follows a
 version of its own that only configuration, the sample and a restore move.
+
+A published version also keeps its public results as the API sends them, rendered once when
+published (with the rendering's format number), so a public request sends stored text.
 
 Revision ID: 0005
 Revises: 0004
@@ -24,8 +27,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('catalogue_version', sa.BigInteger(), server_default='0', nullable=False)
         )
+    with op.batch_alter_table('publication_version', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('public_results', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('public_results_format', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('publication_version', schema=None) as batch_op:
+        batch_op.drop_column('public_results_format')
+        batch_op.drop_column('public_results')
     with op.batch_alter_table('data_version', schema=None) as batch_op:
         batch_op.drop_column('catalogue_version')
