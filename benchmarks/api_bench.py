@@ -677,9 +677,11 @@ def check_overview_answer(raw: bytes, p: Published) -> None:
 
 
 def clear_caches() -> None:
+    """The shared cache and each in-process memo of stored reports: the next read is cold."""
     from data_access.cache import cache
 
     cache.clear()
+    data_reports._parsed.cache_clear()
 
 
 def bare_sql(url: str, sample: Sequence[Published], figures: Figures) -> None:

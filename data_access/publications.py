@@ -239,16 +239,13 @@ def publications(slug: str) -> list[Publication]:
     """Every version of every point the partnership published, newest point and version first."""
     with db.session() as s:
         partnership_row(s, slug)
+        # the listing's columns only: each version also holds two stored reports of ~100 kB
+        v = PublicationVersionRow
         rows = s.execute(
-            sa.select(PeriodRow, PublicationVersionRow)
-            .join(PublicationVersionRow, PublicationVersionRow.period_id == PeriodRow.id)
-            .join(PartnershipRow, PartnershipRow.id == PublicationVersionRow.partnership_id)
-            .where(PartnershipRow.slug == slug)
-            .order_by(PeriodRow.end_date.desc(), PublicationVersionRow.version.desc())
-        ).all()
-        return [
-            Publication(
-                Period(p.label, p.start_date, p.end_date),
+            sa.select(
+                PeriodRow.label,
+                PeriodRow.start_date,
+                PeriodRow.end_date,
                 v.version,
                 v.published_at,
                 v.published_by_role,
@@ -256,8 +253,12 @@ def publications(slug: str) -> list[Publication]:
                 v.withdrawn_reason,
                 v.reconstructed,
             )
-            for p, v in rows
-        ]
+            .join(v, v.period_id == PeriodRow.id)
+            .join(PartnershipRow, PartnershipRow.id == v.partnership_id)
+            .where(PartnershipRow.slug == slug)
+            .order_by(PeriodRow.end_date.desc(), v.version.desc())
+        ).all()
+        return [Publication(Period(label, start, end), *rest) for label, start, end, *rest in rows]
 
 
 def reconstruct_missing(actor: str = "migration") -> int:

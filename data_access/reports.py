@@ -6,12 +6,14 @@ The public reads only the public report of a published version; nothing here bui
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from dashboard import report as reports
 from dashboard import results_json
@@ -160,7 +162,7 @@ def build_live(slug: str, point: reports.PointRef) -> reports.PartnershipReport:
 @cache.memoize()
 def _live(slug: str, point: reports.PointRef, _version: int) -> reports.PartnershipReport:
     live = build_live(slug, point)
-    latest = _stored(slug, point.end, None, "member", _version)
+    latest = _stored(slug, point.end, None, "member")
     if latest is None:
         return live
     marked = reports.mark_changed(live, latest)
@@ -183,40 +185,55 @@ def _version_rows(slug: str, end: date) -> sa.Select:
     )
 
 
-@cache.memoize()
-def _stored(
-    slug: str, end: date, number: int | None, which: Which, _version: int
-) -> reports.PartnershipReport | None:
-    """A version's stored report (the latest not withdrawn when `number` is None), or None."""
+def _standing(
+    s: Session, slug: str, end: date, number: int | None, *columns: sa.ColumnElement
+) -> tuple[sa.Row, int] | None:
+    """The version asked for (the latest not withdrawn when `number` is None) with `columns`,
+    and the latest standing version's number; None when there is no such version."""
+    v = PublicationVersionRow
     listing = (
         _version_rows(slug, end)
-        .with_only_columns(
-            PublicationVersionRow.id,
-            PublicationVersionRow.version,
-            PublicationVersionRow.published_at,
-            PublicationVersionRow.reconstructed,
-        )
-        .where(PublicationVersionRow.withdrawn.is_(False))
-        .order_by(PublicationVersionRow.version.desc())
+        .with_only_columns(v.id, v.version, v.published_at, v.reconstructed, *columns)
+        .where(v.withdrawn.is_(False))
+        .order_by(v.version.desc())
     )
+    rows = s.execute(listing).all()
+    row = next((r for r in rows if number is None or r.version == number), None)
+    return (row, rows[0].version) if row is not None else None
+
+
+def _ref(row: sa.Row, latest: int) -> reports.PublicationRef:
+    return reports.PublicationRef(row.version, latest, row.published_at, row.reconstructed)
+
+
+# Parsed stored reports, in each worker's memory: a stored report never changes, so (database,
+# row, digest, publication time) names its content for good. Not in the shared cache: pickling a
+# report into it cost more than parsing it, and requests spread over every point miss it anyway.
+@functools.lru_cache(maxsize=32)
+def _parsed(
+    _database: str, row_id: int, _digest: str, _at: datetime, which: Which
+) -> reports.PartnershipReport:
     column = (
         PublicationVersionRow.member_report
         if which == "member"
         else PublicationVersionRow.public_report
     )
     with db.session() as s:
-        rows = s.execute(listing).all()
-        row = next((r for r in rows if number is None or r.version == number), None)
-        if row is None:
-            return None
-        # Only the one report asked for: a version holds two, each tens of kilobytes
-        text = s.scalar(sa.select(column).where(PublicationVersionRow.id == row.id))
-    return replace(
-        reports.from_json(text),
-        publication=reports.PublicationRef(
-            row.version, rows[0].version, row.published_at, row.reconstructed, False
-        ),
-    )
+        text = s.scalar(sa.select(column).where(PublicationVersionRow.id == row_id))
+    return reports.from_json(text)
+
+
+def _stored(
+    slug: str, end: date, number: int | None, which: Which
+) -> reports.PartnershipReport | None:
+    """A version's stored report (the latest not withdrawn when `number` is None), or None."""
+    with db.session() as s:
+        found = _standing(s, slug, end, number, PublicationVersionRow.digest)
+    if found is None:
+        return None
+    row, latest = found
+    parsed = _parsed(str(db.engine().url), row.id, row.digest, row.published_at, which)
+    return replace(parsed, publication=_ref(row, latest))
 
 
 def stored_public_results(
@@ -226,38 +243,24 @@ def stored_public_results(
     version it is: the public API sends it as it is, parsing and rendering nothing. None when
     there is no such standing version. Not cached: two indexed reads cost less than a cache's
     round trip of the text would, and at national scale the cache would be mostly cold."""
-    listing = (
-        _version_rows(slug, end)
-        .with_only_columns(
-            PublicationVersionRow.id,
-            PublicationVersionRow.version,
-            PublicationVersionRow.published_at,
-            PublicationVersionRow.reconstructed,
-            PublicationVersionRow.public_results_format,
-        )
-        .where(PublicationVersionRow.withdrawn.is_(False))
-        .order_by(PublicationVersionRow.version.desc())
-    )
+    v = PublicationVersionRow
     with db.session() as s:
-        rows = s.execute(listing).all()
-        row = next((r for r in rows if number is None or r.version == number), None)
-        if row is None:
+        found = _standing(s, slug, end, number, v.public_results_format)
+        if found is None:
             return None
+        row, latest = found
         current = row.public_results_format == results_json.RESULTS_FORMAT
-        column = (
-            PublicationVersionRow.public_results if current else PublicationVersionRow.public_report
-        )
-        text = s.scalar(sa.select(column).where(PublicationVersionRow.id == row.id))
+        column = v.public_results if current else v.public_report
+        text = s.scalar(sa.select(column).where(v.id == row.id))
     if not current:  # stored before this rendering: render it now (init-db stores it again)
         text = results_json.results_text(reports.from_json(text))
-    ref = reports.PublicationRef(row.version, rows[0].version, row.published_at, row.reconstructed)
-    return text, ref
+    return text, _ref(row, latest)
 
 
 def stored_report(
     slug: str, end: date, number: int | None, which: Which
 ) -> reports.PartnershipReport | None:
-    return _stored(slug, end, number, which, versions.current())
+    return _stored(slug, end, number, which)
 
 
 def report_for(
