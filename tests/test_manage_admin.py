@@ -32,6 +32,7 @@ from tests.signing import (
     SOUTH_GLOS_EDITOR,
     SOUTH_GLOS_MEMBER,
     csrf_token,
+    separate_client,
     sign_in,
 )
 
@@ -75,7 +76,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 def signed_in(server: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
-    client = server.test_client()
+    client = separate_client(server)
     assert sign_in(client, email, password).status_code == 303
     return client
 
@@ -160,7 +161,7 @@ def test_admin_pages_refuse_anyone_else_and_change_nothing(
     server: Flask, users_db: str, path: str
 ) -> None:
     before = snapshot()
-    anonymous = server.test_client()
+    anonymous = separate_client(server)
     response = anonymous.get(path)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/sign-in?next=")
@@ -180,7 +181,7 @@ def test_own_password_refuses_the_anonymous_and_posts_without_a_token(
 ) -> None:
     before = snapshot()
     form = {"current": PASSWORD, "password": NEW_PASSWORD, "again": NEW_PASSWORD}
-    anonymous = server.test_client()
+    anonymous = separate_client(server)
     assert anonymous.get("/account/password").status_code == 303
     assert anonymous.post("/account/password", data=form).status_code == 401
     member = signed_in(server, SOUTH_GLOS_MEMBER)
@@ -326,7 +327,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_open_session_ends(
     admin = signed_in(server, ADMIN)
     assert _change(admin, SOUTH_GLOS_EDITOR, "disable").status_code == 303
     assert still_anonymous(member)
-    again = server.test_client()
+    again = separate_client(server)
     assert sign_in(again, SOUTH_GLOS_EDITOR).status_code == 401
     assert users.check_credentials(SOUTH_GLOS_EDITOR, PASSWORD) is None
     listed = next(u for u in users.list_users() if u.email == SOUTH_GLOS_EDITOR)
@@ -335,7 +336,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_open_session_ends(
     assert json.loads(entry.detail) == {"old": {"disabled": False}, "new": {"disabled": True}}
 
     assert _change(admin, SOUTH_GLOS_EDITOR, "enable").status_code == 303
-    assert sign_in(server.test_client(), SOUTH_GLOS_EDITOR).status_code == 303
+    assert sign_in(separate_client(server), SOUTH_GLOS_EDITOR).status_code == 303
 
 
 @pytest.mark.parametrize(

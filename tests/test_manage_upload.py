@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -45,17 +46,29 @@ CHANGES = "\n".join(
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 
-@pytest.fixture
-def editor(server: Flask, users_db: str) -> FlaskClient:
-    client = server.test_client()
-    assert sign_in(client, SOUTH_GLOS_EDITOR).status_code == 303
-    return client
+class OwnClient(FlaskClient):
+    """A browser of its own. The fixtures keep one app context for the whole test and Flask
+    reuses it for every request, so flask.g (flask-login's user, Flask-WTF's token) would pass
+    from one client's request to another's; each request here starts with an empty g."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
+def new_client(server: Flask) -> FlaskClient:
+    return OwnClient(server, server.response_class, use_cookies=True)
 
 
 def signed_in(server: Flask, email: str) -> FlaskClient:
-    client = server.test_client()
+    client = new_client(server)
     assert sign_in(client, email).status_code == 303
     return client
+
+
+@pytest.fixture
+def editor(server: Flask, users_db: str) -> FlaskClient:
+    return signed_in(server, SOUTH_GLOS_EDITOR)
 
 
 def send_file(
@@ -134,7 +147,7 @@ def test_the_template_is_an_empty_results_file_with_the_header(
 
 
 def test_the_template_is_for_editors_and_admins_only(server: Flask, users_db: str) -> None:
-    assert server.test_client().get("/manage/template.csv").status_code == 303
+    assert new_client(server).get("/manage/template.csv").status_code == 303
     assert signed_in(server, SOUTH_GLOS_MEMBER).get("/manage/template.csv").status_code == 403
     assert signed_in(server, ADMIN).get("/manage/template.csv").status_code == 200
 
@@ -343,7 +356,7 @@ def test_previews_older_than_a_day_are_forgotten(editor: FlaskClient) -> None:
 
 
 def refusals(server: Flask) -> Iterator[tuple[str, FlaskClient, int]]:
-    yield "anonymous", server.test_client(), 401
+    yield "anonymous", new_client(server), 401
     yield "viewer", signed_in(server, SOUTH_GLOS_MEMBER), 403
     yield "editor of another partnership", signed_in(server, GLOUCESTER_MEMBER), 403
 
@@ -369,4 +382,4 @@ def test_refused_uploads_change_nothing(server: Flask, editor: FlaskClient) -> N
     assert editor.post(PAGE, data={"token": token}).status_code == 400
     assert snapshot() == before
     assert pending() == 1
-    assert server.test_client().get(PAGE).status_code == 303
+    assert new_client(server).get(PAGE).status_code == 303
