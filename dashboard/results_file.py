@@ -870,12 +870,12 @@ class _Checker:
             ("design_effect", design_effect_text),
         ):
             if text:
+                what = "design effect" if column == "design_effect" else "numerator or denominator"
                 self.add(
                     line,
                     column,
                     f"'{_shown(text)}' given with value DELETE: a row that removes a result "
-                    "gives no numerator, denominator or design effect (leave it empty, or give "
-                    "a value to replace it)",
+                    f"gives no {what} (leave it empty, or give a value to replace it)",
                 )
         return None if self.found > before else (None, None, None)
 

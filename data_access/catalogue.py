@@ -667,10 +667,11 @@ def _audit_rows(preview: ConfigPreview, actor: str, source_name: str) -> list[di
 
 
 def areas() -> dict[str, Area]:
-    with db.session() as s:
+    columns = (AreaRow.code, AreaRow.name, AreaRow.kind, AreaRow.parent_code)
+    with db.session() as s:  # plain rows: thousands of areas nationally, no ORM objects needed
         return {
-            r.code: Area(r.code, r.name, AreaKind(r.kind), r.parent_code)
-            for r in s.scalars(sa.select(AreaRow))
+            code: Area(code, name, AreaKind(kind), parent)
+            for code, name, kind, parent in s.execute(sa.select(*columns))
         }
 
 

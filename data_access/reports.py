@@ -137,7 +137,7 @@ def facts_for(slug: str, point: reports.PointRef) -> reports.ReportFacts:
         results.update(_owned_results(codes, area, point.end, version))
     return reports.ReportFacts(
         partnership=partnership,
-        areas=_areas(version),
+        areas=_areas(versions.catalogue()),
         point=point,
         results=results,
         owners=owned,

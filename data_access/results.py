@@ -46,9 +46,14 @@ def _catalogue(_database: str, _version: int) -> dict[str, Partnership]:
     return {p.slug: p for p in catalogue.partnerships()}
 
 
-@cache.memoize()
-def _areas(_version: int) -> dict[str, Area]:
+@functools.lru_cache(maxsize=4)
+def _areas_of(_database: str, _version: int) -> dict[str, Area]:
     return catalogue.areas()
+
+
+def _areas(version: int) -> dict[str, Area]:
+    """Every area, in memory like the catalogue and for the same reason, at a catalogue version."""
+    return _areas_of(str(db.engine().url), version)
 
 
 def all_partnerships() -> list[Partnership]:

@@ -23,14 +23,14 @@ from layouts.charts import BAND_COLOUR, COMPARATOR_STYLES, OWN_COLOUR, TARGET_CO
 
 WIDTH = 560
 PLOT_TOP = 26
-PLOT_HEIGHT = 190
+PLOT_HEIGHT = 150
 LEFT = 64
-RIGHT = 20
+RIGHT = 40
 LEGEND_ROW = 18
 GRID_COLOUR = "#d8dde0"
 AXIS_COLOUR = "#425563"
 FONT = "DejaVu Sans, sans-serif"
-Y_TICKS = 5
+Y_TICKS = 4
 
 # Plotly's dash names as SVG dash patterns (stroke widths 2)
 DASHES = {"solid": "", "dash": "8 4", "dot": "2 3", "dashdot": "8 3 2 3", "longdash": "14 4"}
@@ -52,11 +52,11 @@ class Frame:
     def x(self, day: date) -> float:
         span = (self.last - self.first).days
         share = 0.5 if span == 0 else (day - self.first).days / span
-        return round(LEFT + share * self.plot_width, 2)
+        return round(LEFT + share * self.plot_width, 1)
 
     def y(self, value: float) -> float:
         share = (value - self.low) / (self.high - self.low)
-        return round(PLOT_TOP + PLOT_HEIGHT - share * PLOT_HEIGHT, 2)
+        return round(PLOT_TOP + PLOT_HEIGHT - share * PLOT_HEIGHT, 1)
 
 
 def nice_ticks(low: float, high: float, count: int = Y_TICKS) -> list[float]:
@@ -151,42 +151,45 @@ def _runs(points: Sequence[ChartPoint], connect: bool) -> list[list[ChartPoint]]
     return [r for r in runs if r]
 
 
+def _rounded(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    return [(round(x, 1), round(y, 1)) for x, y in points]
+
+
 def _star(x: float, y: float, r: float) -> str:
     """A five-pointed star's path around (x, y): the target line's marker."""
     spikes = []
     for i in range(10):
         reach = r * 1.3 if i % 2 == 0 else r * 0.55
         angle = i * math.pi / 5
-        spikes.append(
-            (round(x + reach * math.sin(angle), 2), round(y - reach * math.cos(angle), 2))
-        )
-    return _path(spikes) + " Z"
+        spikes.append((x + reach * math.sin(angle), y - reach * math.cos(angle)))
+    return _path(_rounded(spikes)) + " Z"
 
 
-def _marker(shape: str, x: float, y: float, colour: str, size: float) -> str:
+def _marker(shape: str, x: float, y: float, colour: str, size: float, attrs: str = "") -> str:
+    """One marker's shape at (x, y), as Plotly's symbol of that name; `attrs` are extra
+    attributes (the point it marks)."""
     r = size / 2
     match shape:
         case "square":
-            return f'<rect x="{x - r}" y="{y - r}" width="{size}" height="{size}" fill="{colour}"/>'
+            corners = _rounded([(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)])
+            return f'<path{attrs} d="{_path(corners)} Z" fill="{colour}"/>'
         case "diamond":
             d = r * 1.3
-            return (
-                f'<path d="M{x},{y - d} L{x + d},{y} L{x},{y + d} L{x - d},{y} Z" fill="{colour}"/>'
-            )
+            corners = _rounded([(x, y - d), (x + d, y), (x, y + d), (x - d, y)])
+            return f'<path{attrs} d="{_path(corners)} Z" fill="{colour}"/>'
         case "triangle-up":
-            return (
-                f'<path d="M{x},{y - r * 1.2} L{x + r * 1.2},{y + r} L{x - r * 1.2},{y + r} Z" '
-                f'fill="{colour}"/>'
-            )
+            corners = _rounded([(x, y - r * 1.2), (x + r * 1.2, y + r), (x - r * 1.2, y + r)])
+            return f'<path{attrs} d="{_path(corners)} Z" fill="{colour}"/>'
         case "x":
+            a, b, c, d = _rounded([(x - r, y - r), (x + r, y + r), (x - r, y + r), (x + r, y - r)])
             return (
-                f'<path d="M{x - r},{y - r} L{x + r},{y + r} M{x - r},{y + r} L{x + r},{y - r}" '
+                f'<path{attrs} d="M{a[0]},{a[1]} L{b[0]},{b[1]} M{c[0]},{c[1]} L{d[0]},{d[1]}" '
                 f'stroke="{colour}" stroke-width="2"/>'
             )
         case "star":
-            return f'<path d="{_star(x, y, r)}" fill="{colour}"/>'
+            return f'<path{attrs} d="{_star(x, y, r)}" fill="{colour}"/>'
         case _:
-            return f'<circle cx="{x}" cy="{y}" r="{r}" fill="{colour}"/>'
+            return f'<circle{attrs} cx="{x}" cy="{y}" r="{round(r, 1)}" fill="{colour}"/>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +241,11 @@ def _band(own: Series, frame: Frame) -> list[str]:
     ]
 
 
+def _at(day: date, value: float) -> str:
+    """The attributes naming the point a marker draws, for tests and for reading the markup."""
+    return f' class="point" data-date="{day.isoformat()}" data-value="{value!r}"'
+
+
 def _known(points: Sequence[ChartPoint]) -> list[tuple[date, float]]:
     return [(p.end, p.value) for p in points if p.value is not None]
 
@@ -252,8 +260,9 @@ def _series(series: Series, style: Style, frame: Frame, kind: str) -> str:
         if len(run) > 1
     ]
     markers = [
-        f'<g class="point" data-date="{day.isoformat()}" data-value="{value!r}">'
-        f"{_marker(style.marker, frame.x(day), frame.y(value), style.colour, style.size)}</g>"
+        _marker(
+            style.marker, frame.x(day), frame.y(value), style.colour, style.size, _at(day, value)
+        )
         for day, value in _known(series.points)
     ]
     return (
@@ -269,8 +278,7 @@ def _target(chart: HistoryChart, frame: Frame) -> str:
         return ""
     points = [(frame.x(t.day), frame.y(t.value)) for t in line.points]
     markers = [
-        f'<g class="point" data-date="{t.day.isoformat()}" data-value="{t.value!r}">'
-        f"{_marker('star', x, y, TARGET_COLOUR, TARGET_STYLE.size)}</g>"
+        _marker("star", x, y, TARGET_COLOUR, TARGET_STYLE.size, _at(t.day, t.value))
         for t, (x, y) in zip(line.points, points, strict=True)
     ]
     return (

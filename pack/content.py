@@ -29,6 +29,7 @@ from layouts.icons import icon_svg
 from layouts.priority_page import with_interval
 
 NOT_USED = "—"
+MIN_CHART_POINTS = 2
 INTERVALS_METHOD = (
     "Each figure's 95% confidence interval is Wilson's score interval for a percentage, Byar's "
     "method for a rate or count of 10 or more events, and the exact Poisson interval below 10."
@@ -276,9 +277,10 @@ def chart_summary(entry: MeasureEntry, chart: HistoryChart) -> str:
 
 
 def measure_chart(entry: MeasureEntry, history: Sequence[Result]) -> Chart | None:
-    """The measure's history as SVG; None when it has no figure of its own to draw."""
+    """The measure's history as SVG; None with fewer than two figures of its own to draw (the
+    table already gives a lone figure, and a chart of one point says nothing more)."""
     chart = history_chart(entry, history)
-    if not chart.own.drawn:
+    if sum(p.value is not None for p in chart.own.points) < MIN_CHART_POINTS:
         return None
     summary = chart_summary(entry, chart)
     return Chart(entry.title, Markup(history_svg(chart, summary)), summary)

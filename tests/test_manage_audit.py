@@ -172,48 +172,46 @@ def test_an_admin_sees_every_entry_including_those_of_no_partnership(
     assert "role: viewer → editor" in admin.get(AUDIT).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    "query, expected",
-    [
-        ({"who": "CLI:"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
-        ({"who": "gloucester"}, ["gloucester 2019"]),
-        ({"what": "publish"}, ["gloucester 2019", "south-glos 2019/20"]),
-        ({"what": "user"}, [SOUTH_GLOS_MEMBER]),
-        ({"what": "import"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
-        ({"from": "2024-05-01", "to": "2024-05-01"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
-        ({"from": "2024-05-02"}, [SOUTH_GLOS_MEMBER, "gloucester 2019"]),
-        ({"to": "2024-04-30"}, ["south-glos 2019/20"]),
-        ({"what": "publish", "from": "2024-04-02"}, ["gloucester 2019"]),
-        ({"who": "nobody"}, []),
-    ],
-)
-def test_the_filters_narrow_the_log(
-    server: Flask, log: None, query: dict[str, str], expected: list[str]
-) -> None:
+FILTERED = [
+    ({"who": "CLI:"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
+    ({"who": "gloucester"}, ["gloucester 2019"]),
+    ({"what": "publish"}, ["gloucester 2019", "south-glos 2019/20"]),
+    ({"what": "user"}, [SOUTH_GLOS_MEMBER]),
+    ({"what": "import"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
+    ({"from": "2024-05-01", "to": "2024-05-01"}, ["CRIME_TOTAL_RATE E06000025 2019/20"]),
+    ({"from": "2024-05-02"}, [SOUTH_GLOS_MEMBER, "gloucester 2019"]),
+    ({"to": "2024-04-30"}, ["south-glos 2019/20"]),
+    ({"what": "publish", "from": "2024-04-02"}, ["gloucester 2019"]),
+    ({"who": "nobody"}, []),
+]
+
+
+def test_the_filters_narrow_the_log_on_the_page_and_in_the_csv(server: Flask, log: None) -> None:
     admin = signed_in(server, ADMIN)
-    assert listed(admin, **query) == expected
-    assert [row["about"] for row in csv_rows(admin, **query)] == expected
+    for query, expected in FILTERED:
+        assert listed(admin, **query) == expected, query
+        assert [row["about"] for row in csv_rows(admin, **query)] == expected, query
 
 
-@pytest.mark.parametrize(
-    "query, field, words",
-    [
-        ({"what": "everything"}, "audit-what", "is not a kind of change"),
-        ({"from": "2024-13-01"}, "audit-from", "is not a date: write it as YYYY-MM-DD"),
-        ({"to": "yesterday"}, "audit-to", "is not a date"),
-        ({"from": "2024-05-01", "to": "2024-04-01"}, "audit-to", "is before"),
-    ],
-)
+UNUSABLE = [
+    ({"what": "everything"}, "audit-what", "is not a kind of change"),
+    ({"from": "2024-13-01"}, "audit-from", "is not a date: write it as YYYY-MM-DD"),
+    ({"to": "yesterday"}, "audit-to", "is not a date"),
+    ({"from": "2024-05-01", "to": "2024-04-01"}, "audit-to", "is before"),
+]
+
+
 def test_filters_that_cannot_be_used_get_a_clear_message_not_an_error(
-    server: Flask, log: None, query: dict[str, str], field: str, words: str
+    server: Flask, log: None
 ) -> None:
     editor = signed_in(server, SOUTH_GLOS_EDITOR)
-    response = editor.get(AUDIT, query_string=query)
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert words in page and f'href="#{field}"' in page and f'id="{field}"' in page
-    download = editor.get(AUDIT_CSV, query_string=query)
-    assert download.status_code == 400 and words in download.get_data(as_text=True)
+    for query, field, words in UNUSABLE:
+        response = editor.get(AUDIT, query_string=query)
+        assert response.status_code == 400, query
+        page = response.get_data(as_text=True)
+        assert words in page and f'href="#{field}"' in page and f'id="{field}"' in page, query
+        download = editor.get(AUDIT_CSV, query_string=query)
+        assert download.status_code == 400 and words in download.get_data(as_text=True), query
 
 
 def test_a_long_log_comes_a_page_at_a_time(server: Flask, users_db: str) -> None:
@@ -274,7 +272,7 @@ def test_command_line_changes_are_recorded_as_cli_and_the_os_user(
         if e.entity == "new@example.gov.uk"
     )
     assert entry.who.startswith("cli:") and len(entry.who) > len("cli:")
-    assert entry.change == "added: role: viewer; partnerships: stroud"
+    assert entry.change == "added: partnerships: stroud; role: viewer"
 
 
 def _a_result(area: str) -> tuple[str, str, float]:

@@ -233,7 +233,7 @@ ACTION_FORM = {"item": "p1-2", "status": "achieved", "update": "Refused update."
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(server: Flask, users_db: str) -> None:
-    sent = server.test_client().get(PAGE)
+    sent = signed_in(server, None).get(PAGE)
     assert sent.status_code == 303 and sent.location.startswith("/sign-in?next=")
 
 

@@ -33,7 +33,7 @@ def correct_2018_19() -> None:
 
 def public_crime(server: Flask, period: str = "2018/19") -> tuple[float, int]:
     """Total crime's public value at the point, and the version the public reads."""
-    body = server.test_client().get(f"{RESULTS}?period={period}").get_json()
+    body = signed_in(server, None).get(f"{RESULTS}?period={period}").get_json()
     crime = next(r for r in body["results"] if r["measure_code"] == "CRIME_TOTAL_RATE")
     return crime["value"], body["publication"]["version"]
 
@@ -125,7 +125,7 @@ def test_publishing_from_the_page_makes_the_next_version_and_the_public_then_rea
     assert "Published 2018/19 as version 2." in after
     assert point_statuses(after, "period-list")["2018/19"] == f"Published v2 on {today()}"
     assert public_crime(server) == (70.4, 2)
-    versions = server.test_client().get("/api/v1/partnerships/south-glos/publications").json
+    versions = signed_in(server, None).get("/api/v1/partnerships/south-glos/publications").json
     assert [v["version"] for v in versions if v["period"]["label"] == "2018/19"] == [2, 1]
 
 
@@ -207,7 +207,7 @@ def test_an_admin_withdraws_a_version_with_a_reason_and_the_public_loses_it(
     after = client.get(sent.location).text
     assert "Withdrew version 1 of 2018/19" in after
     assert "Withdrawn: Loaded from the wrong file" in after
-    assert server.test_client().get(f"{RESULTS}?period=2018/19").status_code == 404
+    assert signed_in(server, None).get(f"{RESULTS}?period=2018/19").status_code == 404
     statuses = point_statuses(client.get("/manage").text, "points-south-glos")
     assert statuses["2018/19"] == "Provisional"
 
@@ -245,7 +245,7 @@ WITHDRAW_FORM = {"period": "2018/19", "version": "1", "reason": "refused anyway"
 
 @pytest.mark.parametrize("path", ["/manage", PUBLISH, f"{PUBLISH}?period=2018/19"])
 def test_an_anonymous_visitor_is_sent_to_sign_in(server: Flask, users_db: str, path: str) -> None:
-    sent = server.test_client().get(path)
+    sent = signed_in(server, None).get(path)
     assert sent.status_code == 303 and sent.location.startswith("/sign-in?next=")
 
 

@@ -82,7 +82,7 @@ def send_file(
 
 
 def confirm(client: FlaskClient, token: str, slug: str = SLUG, **extra: object) -> TestResponse:
-    data = {"csrf_token": csrf_token(client, PAGE), "token": token, **extra}
+    data = {"csrf_token": csrf_token(client, f"/manage/{slug}/upload"), "token": token, **extra}
     return client.post(f"/manage/{slug}/upload", data=data, content_type="multipart/form-data")
 
 

@@ -367,8 +367,7 @@ def test_a_row_without_a_design_effect_has_none() -> None:
         (
             "ASB_PERCEPTION,2018/19,E06000025,DELETE,,,1.5,,",
             "line 2: design_effect: '1.5' given with value DELETE: a row that removes a result "
-            "gives no numerator, denominator or design effect (leave it empty, or give a value "
-            "to replace it)",
+            "gives no design effect (leave it empty, or give a value to replace it)",
         ),
         (
             "ASB_PERCEPTION,2018/19,E06000025,88.0,500,1000,,,",
