@@ -219,8 +219,5 @@ def _effects(session: Session, filename: str, rows: Sequence[ResultRow]) -> Prev
 
 
 def _fingerprint(effect: RowEffect) -> bytes:
-    row = effect.row
-    old = None if effect.old is None else tuple(effect.old.values())
-    new = None if effect.new is None else tuple(effect.new.values())
-    key = (row.line, row.measure_code, row.area_code, row.period.label)
-    return repr((effect.kind, key, old, new)).encode()
+    # the row itself comes from the kept bytes: what it would do, and to what, is what may change
+    return repr((effect.row.line, effect.kind, effect.old, effect.new)).encode()

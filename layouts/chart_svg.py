@@ -42,8 +42,15 @@ class Frame:
 
     first: date
     last: date
-    low: float
-    high: float
+    ticks: tuple[float, ...]  # the value axis's labels, lowest first: its extent
+
+    @property
+    def low(self) -> float:
+        return self.ticks[0]
+
+    @property
+    def high(self) -> float:
+        return self.ticks[-1]
 
     @property
     def plot_width(self) -> float:
@@ -96,8 +103,7 @@ def frame_for(chart: HistoryChart) -> Frame | None:
     values, days = _values(chart), _days(chart)
     if not values or not days:
         return None
-    ticks = nice_ticks(min(values), max(values))
-    return Frame(min(days), max(days), ticks[0], ticks[-1])
+    return Frame(min(days), max(days), tuple(nice_ticks(min(values), max(values))))
 
 
 def _tick_label(value: float, unit: Unit) -> str:
@@ -112,7 +118,7 @@ def _tick_label(value: float, unit: Unit) -> str:
 def _axes(chart: HistoryChart, frame: Frame) -> list[str]:
     bottom = PLOT_TOP + PLOT_HEIGHT
     parts = []
-    for value in nice_ticks(frame.low, frame.high):
+    for value in frame.ticks:
         y = frame.y(value)
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="{GRID_COLOUR}"/>'

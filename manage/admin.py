@@ -19,7 +19,7 @@ from pathlib import PurePath
 from flask import Response, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
 
 from dashboard.config_file import ConfigError
 from dashboard.model import Role
@@ -63,7 +63,7 @@ class NewUserForm(FlaskForm):
         csrf = False
 
     email = StringField("E-mail address")
-    role = SelectField("Role", choices=[(r.value, ROLE_WORDS[r]) for r in Role])
+    role = StringField("Role")  # one of Role: checked by data_access.users
     partnerships = SelectMultipleField("Partnerships", choices=[], validate_choice=False)
     password = PasswordField("Password")
 
@@ -76,7 +76,7 @@ class ChangeUserForm(FlaskForm):
 
     user_id = HiddenField()
     change = HiddenField()
-    role = SelectField("Role", choices=[(r.value, ROLE_WORDS[r]) for r in Role])
+    role = StringField("Role")  # one of Role: checked by data_access.users
     partnerships = SelectMultipleField("Partnerships", choices=[], validate_choice=False)
     password = PasswordField("New password")
 

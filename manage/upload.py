@@ -23,7 +23,7 @@ from dashboard.results_file import (
     ResultsFileError,
 )
 from data_access import uploads
-from data_access.imports import ImportBusy, RowEffect
+from data_access.imports import FIGURES, ImportBusy, RowEffect
 from data_access.results import all_partnerships
 from manage import actor, blueprint, done, guarded, is_admin, page
 
@@ -230,11 +230,9 @@ def _shown_kind(preview: uploads.Preview, kind: str) -> ShownKind:
 
 def _shown_row(effect: RowEffect) -> ShownRow:
     row = effect.row
-    if effect.kind == "replace":
-        assert effect.old is not None and effect.new is not None
-        figures = _differences(effect.old, effect.new)
-    else:
-        figures = _figures(effect.new if effect.new is not None else effect.old or {})
+    old = dict(zip(FIGURES, effect.old or (), strict=False))
+    new = dict(zip(FIGURES, effect.new or (), strict=False))
+    figures = _differences(old, new) if effect.kind == "replace" else _figures(new or old)
     return ShownRow(row.line, row.measure_code, row.period.label, row.area_code, figures)
 
 

@@ -394,7 +394,7 @@ def test_confirming_saves_exactly_the_previewed_file(server: Flask, users_db: st
     with db.session() as s:
         entries = s.execute(
             sa.select(AuditRow.action, AuditRow.entity, AuditRow.partnership, AuditRow.actor)
-            .where(AuditRow.kind == ChangeKind.CONFIG.value)
+            .where(AuditRow.kind == ChangeKind.CONFIG.value, AuditRow.actor == ADMIN)
             .order_by(AuditRow.id)
         ).all()
         assert s.scalar(sa.select(sa.func.count()).select_from(PendingConfigRow)) == 0
