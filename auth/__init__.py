@@ -18,6 +18,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -202,6 +203,14 @@ def private_for_members(response: Response) -> Response:
     return response
 
 
+def _forget_the_last_request() -> None:
+    """Who is signed in and the form token are kept on flask.g for one request. A request made
+    inside an outer app context (the tests', a CLI command's) shares that context's g, and would
+    otherwise see the previous request's user and token."""
+    for key in ("_login_user", CSRF_KEY):
+        g.pop(key, None)
+
+
 def init_app(server: Flask, secure_cookies: bool) -> None:
     """Sessions in HttpOnly, SameSite=Lax cookies; Secure when the site is served over HTTPS."""
     server.config.update(
@@ -219,3 +228,4 @@ def init_app(server: Flask, secure_cookies: bool) -> None:
     login_manager.init_app(server)
     server.register_blueprint(blueprint)
     server.after_request(private_for_members)
+    server.before_request(_forget_the_last_request)

@@ -46,6 +46,7 @@ _KIND_WORDS = (
 PAGE_SIZE = 50
 _BATCH = 2_000  # entries read at a time for the CSV download
 _SHOWN_TEXT = 80  # characters of a long text value shown in old → new
+_UNSHOWN = ("file", "line")  # detail the page leaves to the CSV
 
 
 def now() -> datetime:
@@ -366,9 +367,6 @@ def describe_change(detail: Mapping[str, Any]) -> str:
         kept = {n: v for n, v in removed.items() if v not in (None, "")}
         return "; ".join(f"{n}: {_shown(v)} → (removed)" for n, v in kept.items())
     return _listed(dict(sorted(detail.items())))
-
-
-_UNSHOWN = ("file", "line")
 
 
 def _old_to_new(old: Any, new: Any) -> str:

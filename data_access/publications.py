@@ -133,7 +133,12 @@ def write_version(
     standing = [v for v in existing if not v.withdrawn]
     previous = standing[-1] if standing else None
     fingerprint = reports.digest(member)
-    if previous is not None and previous.digest == fingerprint:
+    # compared with the previous version as this code reads it, not with its stored digest: a
+    # field added since (a survey's design effect, say) must not make an unchanged point new
+    if previous is not None and fingerprint in (
+        previous.digest,
+        reports.digest(reports.from_json(previous.member_report)),
+    ):
         return None
     public = reports.public_view(member)
     if previous is not None:

@@ -21,7 +21,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     get_flashed_messages,
     redirect,
     render_template,
@@ -170,9 +169,6 @@ def init_app(server: Flask) -> None:
     # commentary being written must not lose its form after an hour
     server.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     csrf.init_app(server)
-    # Flask-WTF keeps the request's signed token on flask.g; a request inside an outer app
-    # context (tests, CLI) would otherwise reuse another session's token
-    server.before_request(lambda: g.pop("csrf_token", None) and None)
     server.register_error_handler(CSRFError, _csrf_refused)
     server.context_processor(manage_context)
     from manage import routes  # noqa: F401  (the routes register on the blueprint)

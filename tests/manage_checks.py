@@ -7,9 +7,8 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from data_access import db
 from data_access.tables import ActionItemRow, AuditRow, CommentaryRow, PublicationVersionRow
@@ -20,19 +19,9 @@ _STATUS_ROW = re.compile(
 )
 
 
-class OwnClient(FlaskClient):
-    """A browser of its own. The fixtures keep one app context for the whole test and Flask
-    reuses it for every request, so flask.g (flask-login's user, Flask-WTF's token) would pass
-    from one client's request to another's; each request here starts with an empty g."""
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        vars(g._get_current_object()).clear()
-        return super().open(*args, **kwargs)
-
-
 def signed_in(server: Flask, email: str | None) -> FlaskClient:
     """A client signed in as `email` (the public when None)."""
-    client = OwnClient(server, server.response_class, use_cookies=True)
+    client = server.test_client()
     if email is not None:
         assert sign_in(client, email).status_code == 303
     return client

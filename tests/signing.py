@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, g
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -47,22 +46,3 @@ def sign_in(
 
 def sign_out(client: FlaskClient) -> TestResponse:
     return client.post("/sign-out", data={"csrf_token": csrf_token(client, "/sign-out")})
-
-
-# What flask-login and Flask-WTF keep in `g` during a request: the user loaded, the form token
-_PER_REQUEST = ("_login_user", "csrf_token")
-
-
-class SeparateClient(FlaskClient):
-    """A browser of its own. The fixtures hold an app context open, and Flask reuses it for each
-    request, so `g` would carry one client's signed-in user and form token into the next
-    client's request (and hide a session that has ended): each request here starts without them."""
-
-    def open(self, *args: object, **kwargs: object) -> TestResponse:  # type: ignore[override]
-        for name in _PER_REQUEST:
-            g.pop(name, None)
-        return super().open(*args, **kwargs)  # type: ignore[arg-type]
-
-
-def separate_client(server: Flask) -> FlaskClient:
-    return SeparateClient(server, server.response_class, use_cookies=True)

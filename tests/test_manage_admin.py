@@ -32,7 +32,6 @@ from tests.signing import (
     SOUTH_GLOS_EDITOR,
     SOUTH_GLOS_MEMBER,
     csrf_token,
-    separate_client,
     sign_in,
 )
 
@@ -76,7 +75,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 def signed_in(server: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
-    client = separate_client(server)
+    client = server.test_client()
     assert sign_in(client, email, password).status_code == 303
     return client
 
@@ -161,7 +160,7 @@ def test_admin_pages_refuse_anyone_else_and_change_nothing(
     server: Flask, users_db: str, path: str
 ) -> None:
     before = snapshot()
-    anonymous = separate_client(server)
+    anonymous = server.test_client()
     response = anonymous.get(path)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/sign-in?next=")
@@ -181,7 +180,7 @@ def test_own_password_refuses_the_anonymous_and_posts_without_a_token(
 ) -> None:
     before = snapshot()
     form = {"current": PASSWORD, "password": NEW_PASSWORD, "again": NEW_PASSWORD}
-    anonymous = separate_client(server)
+    anonymous = server.test_client()
     assert anonymous.get("/account/password").status_code == 303
     assert anonymous.post("/account/password", data=form).status_code == 401
     member = signed_in(server, SOUTH_GLOS_MEMBER)
@@ -327,7 +326,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_open_session_ends(
     admin = signed_in(server, ADMIN)
     assert _change(admin, SOUTH_GLOS_EDITOR, "disable").status_code == 303
     assert still_anonymous(member)
-    again = separate_client(server)
+    again = server.test_client()
     assert sign_in(again, SOUTH_GLOS_EDITOR).status_code == 401
     assert users.check_credentials(SOUTH_GLOS_EDITOR, PASSWORD) is None
     listed = next(u for u in users.list_users() if u.email == SOUTH_GLOS_EDITOR)
@@ -336,7 +335,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_open_session_ends(
     assert json.loads(entry.detail) == {"old": {"disabled": False}, "new": {"disabled": True}}
 
     assert _change(admin, SOUTH_GLOS_EDITOR, "enable").status_code == 303
-    assert sign_in(separate_client(server), SOUTH_GLOS_EDITOR).status_code == 303
+    assert sign_in(server.test_client(), SOUTH_GLOS_EDITOR).status_code == 303
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,6 @@ from tests.signing import (
     GLOUCESTER_MEMBER,
     SOUTH_GLOS_EDITOR,
     SOUTH_GLOS_MEMBER,
-    separate_client,
     sign_in,
 )
 
@@ -43,7 +42,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 def signed_in(server: Flask, email: str) -> FlaskClient:
-    client = separate_client(server)
+    client = server.test_client()
     assert sign_in(client, email).status_code == 303
     return client
 
@@ -132,7 +131,7 @@ def log(users_db: str) -> None:
 def test_the_audit_log_refuses_anyone_but_the_partnerships_editors_and_admins(
     server: Flask, users_db: str, path: str
 ) -> None:
-    anonymous = separate_client(server).get(path)
+    anonymous = server.test_client().get(path)
     assert anonymous.status_code == 303
     assert anonymous.headers["Location"].startswith("/sign-in?next=")
     clients = {

@@ -8,11 +8,10 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -46,18 +45,8 @@ CHANGES = "\n".join(
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 
-class OwnClient(FlaskClient):
-    """A browser of its own. The fixtures keep one app context for the whole test and Flask
-    reuses it for every request, so flask.g (flask-login's user, Flask-WTF's token) would pass
-    from one client's request to another's; each request here starts with an empty g."""
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        vars(g._get_current_object()).clear()
-        return super().open(*args, **kwargs)
-
-
 def new_client(server: Flask) -> FlaskClient:
-    return OwnClient(server, server.response_class, use_cookies=True)
+    return server.test_client()
 
 
 def signed_in(server: Flask, email: str) -> FlaskClient:
