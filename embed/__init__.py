@@ -9,9 +9,7 @@ the dashboard for the detail, so the summary reads within the snippet's frame on
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -26,9 +24,8 @@ from dashboard.points import parse_version
 from dashboard.report import MeasureEntry, PartnershipReport, PriorityGroup
 from data_access.reports import report_for
 from data_access.results import NotVisible
+from layouts.icons import icon_svg
 from layouts.links import measure_href
-
-ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
 
 blueprint = Blueprint(
     "embed",
@@ -37,16 +34,6 @@ blueprint = Blueprint(
     static_url_path="/embed-static",
     url_prefix="",
 )
-
-
-@cache
-def icon_svg(name: str) -> Markup:
-    """A bootstrap-icons shape inline, hidden from screen readers (the word is beside it)."""
-    svg = (ICONS / f"{name}.svg").read_text(encoding="utf-8")
-    svg = re.sub(r"\sclass=\"[^\"]*\"", "", svg, count=1)
-    return Markup(
-        svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" class="icon" ', 1)
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,8 @@ from dashboard.report import (
     PriorityGroup,
 )
 from dashboard.summaries import history_summary, target_summary
-from layouts.chart_svg import history_svg
+from dashboard.trend import svg_data_uri
+from layouts.chart_svg import history_svg, legend
 from layouts.icons import icon_svg
 from layouts.priority_page import with_interval
 
@@ -79,10 +80,21 @@ class MeasureRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LegendEntry:
+    name: str
+    swatch: str  # its line and marker: an SVG data: URI, drawn as the entry's background
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
+    """A measure's history: the SVG as a data: URI for an <img> (its alt text the summary),
+    with the value axis's title and the legend as the page's text beside it."""
+
     title: str
-    svg: Markup
+    src: str
     summary: str
+    unit: str
+    legend: tuple[LegendEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +295,13 @@ def measure_chart(entry: MeasureEntry, history: Sequence[Result]) -> Chart | Non
     if sum(p.value is not None for p in chart.own.points) < MIN_CHART_POINTS:
         return None
     summary = chart_summary(entry, chart)
-    return Chart(entry.title, Markup(history_svg(chart, summary)), summary)
+    return Chart(
+        title=entry.title,
+        src=svg_data_uri(history_svg(chart, summary)),
+        summary=summary,
+        unit=wording.UNIT_WORDS[chart.unit],
+        legend=tuple(LegendEntry(name, svg_data_uri(swatch)) for name, swatch in legend(chart)),
+    )
 
 
 def counts(report: PartnershipReport, priority: int | None = None) -> tuple[Count, ...]:
