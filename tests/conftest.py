@@ -6,6 +6,7 @@ each on a schema of its own so runs never see each other's data.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,13 +97,51 @@ def runner(server: Flask) -> FlaskCliRunner:
     return server.test_cli_runner()
 
 
-@pytest.fixture
-def users_db(empty_db: str, server: Flask) -> str:
-    """The sample data plus the test users (tests/signing.py), on a database of its own."""
+def _with_users(url: str) -> None:
+    """Load the sample and the test users (tests/signing.py) into the database at `url`."""
     from data_access.sample import load_sample
     from tests.signing import create_test_users
 
+    db.configure(url)
+    schema.upgrade(db.engine())
     load_sample("test-loader")
     create_test_users()
-    cache.clear()
-    return empty_db
+    db.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def users_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, server: Flask
+) -> Iterator[str]:
+    """The sample and the test users loaded once per backend, for `users_db` to copy: loading
+    the sample for each test that writes cost most of the suite's time."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("users") / "template.db"
+        with server.app_context():
+            _with_users(f"sqlite:///{path}")
+        yield str(path)
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+    with db.scratch_postgres_database(base, prefix="tmpl") as url:
+        with server.app_context():
+            _with_users(url)
+        yield url
+
+
+@pytest.fixture
+def users_db(users_template: str, tmp_path: Path, server: Flask) -> Iterator[str]:
+    """The sample data plus the test users, on a database of its own (a copy of the template)."""
+    with server.app_context():
+        if users_template.startswith("postgresql"):
+            with db.scratch_postgres_database(users_template, prefix="t", template=True) as url:
+                _use(url)
+                yield url
+            return
+        copy = tmp_path / "users.db"
+        shutil.copyfile(users_template, copy)
+        url = f"sqlite:///{copy}"
+        _use(url)
+        yield url
+        db.dispose()

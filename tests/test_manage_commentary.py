@@ -6,7 +6,6 @@ every refusal changing nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -25,7 +24,7 @@ from data_access.tables import ActionItemRow, AuditRow, CommentaryRow
 from layouts.rich_text import markdown_components
 from tests.dash_text import find, text
 from tests.manage_checks import database_state, point_statuses, signed_in, token
-from tests.signing import ADMIN, GLOUCESTER_MEMBER, SOUTH_GLOS_EDITOR, SOUTH_GLOS_MEMBER
+from tests.signing import SOUTH_GLOS_EDITOR
 
 PAGE = "/manage/south-glos/commentary"
 ACTIONS = "/manage/south-glos/actions"
@@ -224,54 +223,6 @@ def test_an_unknown_status_or_item_is_refused(editor: FlaskClient, item: str, st
     sent = editor.post(ACTIONS, data={"csrf_token": token(editor), "item": item, "status": status})
     assert sent.status_code == 400 and "nothing was saved" in sent.text.lower()
     assert database_state() == before
-
-
-# --- refusals ------------------------------------------------------------------------------------
-
-COMMENT_FORM = {"measure_code": CRIME, "period": "2019/20 H1", "text": "Refused words."}
-ACTION_FORM = {"item": "p1-2", "status": "achieved", "update": "Refused update."}
-
-
-def test_an_anonymous_visitor_is_sent_to_sign_in(server: Flask, users_db: str) -> None:
-    sent = signed_in(server, None).get(PAGE)
-    assert sent.status_code == 303 and sent.location.startswith("/sign-in?next=")
-
-
-@pytest.mark.parametrize("email", [SOUTH_GLOS_MEMBER, GLOUCESTER_MEMBER])
-def test_a_viewer_or_another_partnerships_editor_cannot_open_the_page(
-    server: Flask, users_db: str, email: str
-) -> None:
-    assert signed_in(server, email).get(PAGE).status_code == 403
-
-
-def _refusals() -> Iterator[tuple[str | None, str, dict, int]]:
-    for path, form in ((PAGE, COMMENT_FORM), (ACTIONS, ACTION_FORM)):
-        yield None, path, form, 401
-        yield SOUTH_GLOS_MEMBER, path, form, 403
-        yield GLOUCESTER_MEMBER, path, form, 403
-
-
-@pytest.mark.parametrize(("email", "path", "form", "status"), list(_refusals()))
-def test_a_refused_post_changes_nothing(
-    server: Flask, users_db: str, email: str | None, path: str, form: dict, status: int
-) -> None:
-    client = signed_in(server, email)
-    before = database_state()
-    data = form | ({"csrf_token": token(client)} if email else {})
-    assert client.post(path, data=data).status_code == status
-    assert database_state() == before
-
-
-@pytest.mark.parametrize(("path", "form"), [(PAGE, COMMENT_FORM), (ACTIONS, ACTION_FORM)])
-def test_a_post_without_its_form_token_changes_nothing(
-    server: Flask, users_db: str, path: str, form: dict
-) -> None:
-    for email in (SOUTH_GLOS_EDITOR, ADMIN):
-        client = signed_in(server, email)
-        before = database_state()
-        sent = client.post(path, data=form)
-        assert sent.status_code == 400 and "This form has expired" in sent.text
-        assert database_state() == before
 
 
 # --- the measure page's rendering ---------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import Flask
 
 from dashboard.formatting import format_date
@@ -14,7 +13,7 @@ from data_access import audit
 from data_access.cache import cache
 from data_access.imports import import_results
 from tests.manage_checks import database_state, point_statuses, signed_in, token
-from tests.signing import ADMIN, GLOUCESTER_MEMBER, SOUTH_GLOS_EDITOR, SOUTH_GLOS_MEMBER
+from tests.signing import ADMIN, SOUTH_GLOS_EDITOR
 
 PUBLISH = "/manage/south-glos/publish"
 WITHDRAW = "/manage/south-glos/withdraw"
@@ -235,62 +234,3 @@ def test_an_editor_sees_no_withdraw_form_and_cannot_withdraw(server: Flask, user
     assert sent.status_code == 403
     assert database_state() == before
     assert public_crime(server) == (61.5, 1)
-
-
-# --- refusals ------------------------------------------------------------------------------------
-
-PUBLISH_FORM = {"period": "2019/20 H1", "confirm": "y"}
-WITHDRAW_FORM = {"period": "2018/19", "version": "1", "reason": "refused anyway"}
-
-
-@pytest.mark.parametrize("path", ["/manage", PUBLISH, f"{PUBLISH}?period=2018/19"])
-def test_an_anonymous_visitor_is_sent_to_sign_in(server: Flask, users_db: str, path: str) -> None:
-    sent = signed_in(server, None).get(path)
-    assert sent.status_code == 303 and sent.location.startswith("/sign-in?next=")
-
-
-@pytest.mark.parametrize("email", [SOUTH_GLOS_MEMBER, GLOUCESTER_MEMBER])
-def test_a_viewer_or_another_partnerships_editor_cannot_open_the_publish_page(
-    server: Flask, users_db: str, email: str
-) -> None:
-    assert signed_in(server, email).get(PUBLISH).status_code == 403
-
-
-def test_a_viewer_cannot_open_manage(server: Flask, users_db: str) -> None:
-    assert signed_in(server, SOUTH_GLOS_MEMBER).get("/manage").status_code == 403
-
-
-@pytest.mark.parametrize(
-    ("email", "path", "form", "status"),
-    [
-        (None, PUBLISH, PUBLISH_FORM, 401),
-        (SOUTH_GLOS_MEMBER, PUBLISH, PUBLISH_FORM, 403),
-        (GLOUCESTER_MEMBER, PUBLISH, PUBLISH_FORM, 403),
-        (None, WITHDRAW, WITHDRAW_FORM, 401),
-        (SOUTH_GLOS_MEMBER, WITHDRAW, WITHDRAW_FORM, 403),
-        (GLOUCESTER_MEMBER, WITHDRAW, WITHDRAW_FORM, 403),
-        (SOUTH_GLOS_EDITOR, WITHDRAW, WITHDRAW_FORM, 403),
-    ],
-)
-def test_a_refused_post_changes_nothing(
-    server: Flask, users_db: str, email: str | None, path: str, form: dict, status: int
-) -> None:
-    client = signed_in(server, email)
-    before = database_state()
-    data = form | ({"csrf_token": token(client)} if email else {})
-    assert client.post(path, data=data).status_code == status
-    assert database_state() == before
-
-
-@pytest.mark.parametrize(
-    ("email", "path", "form"),
-    [(SOUTH_GLOS_EDITOR, PUBLISH, PUBLISH_FORM), (ADMIN, WITHDRAW, WITHDRAW_FORM)],
-)
-def test_a_post_without_its_form_token_changes_nothing(
-    server: Flask, users_db: str, email: str, path: str, form: dict
-) -> None:
-    client = signed_in(server, email)
-    before = database_state()
-    sent = client.post(path, data=form)
-    assert sent.status_code == 400 and "This form has expired" in sent.text
-    assert database_state() == before
