@@ -114,9 +114,14 @@ def _shell_links(email: str | None) -> dict[str, list[tuple[str, str]]]:
     callback fills it in for this reader."""
     tree = shell.page_shell()
     account = shell.account_link(email)
-    header = [
+    # Manage's item starts hidden; the header's callback shows it to editors and admins only
+    shown = [
+        li for li in find(find(tree, html.Header)[0], html.Li) if not getattr(li, "hidden", False)
+    ]
+    header = [(text(a), a.href) for a in find(find(tree, html.Header)[0], html.A)][:1] + [
         account if getattr(a, "id", None) == ids.ACCOUNT_LINK else (text(a), a.href)
-        for a in find(find(tree, html.Header)[0], html.A)
+        for li in shown
+        for a in find(li, html.A)
     ]
     footer = [(text(a), a.href) for a in find(find(tree, html.Footer)[0], html.A)]
     return {"header": header, "footer": footer}

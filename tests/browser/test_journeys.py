@@ -57,7 +57,7 @@ def _signed_in(context: BrowserContext, app_url: str) -> Page:
     page.fill("#email", SOUTH_GLOS_MEMBER)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(app_url + "/")
+    page.wait_for_url(app_url + "/p/south-glos")  # a member lands on their partnership
     return page
 
 
