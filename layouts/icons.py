@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -21,3 +22,11 @@ def icon_svg(name: str) -> Markup:
     return Markup(
         svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" class="icon" ', 1)
     )
+
+
+@cache
+def icon_data_uri(name: str, colour: str) -> str:
+    """The icon `name` filled with `colour`, as a data: URI for a CSS background: a PDF renderer
+    makes a background an artifact, where an inline SVG becomes an untagged figure (PDF/UA)."""
+    svg = (ICONS / f"{name}.svg").read_text(encoding="utf-8").replace("currentColor", colour)
+    return "data:image/svg+xml," + quote(svg.strip(), safe=" =:/'")

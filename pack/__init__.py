@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, render_template, request
+from markupsafe import Markup
 
 from dashboard import wording
 from dashboard.points import parse_version
@@ -72,6 +73,7 @@ def render_page(pack: content.Pack, for_pdf: bool = False) -> str:
         "pack/report.html",
         pack=pack,
         for_pdf=for_pdf,
+        pdf_icon_css=Markup(content.pdf_icon_css()) if for_pdf else "",
         illustrative_label=wording.ILLUSTRATIVE,
         pdf_href=report_href(report.slug, report.point.label, version, "pdf"),
         xlsx_href=report_href(report.slug, report.point.label, version, "xlsx"),

@@ -14,7 +14,7 @@ from dashboard import wording
 from dashboard.chart_spec import HistoryChart, history_chart
 from dashboard.formatting import format_date, format_value
 from dashboard.markdown_text import to_html
-from dashboard.model import RatingStatus, Result, TargetRule, Unit
+from dashboard.model import ActionStatus, RatingStatus, Result, TargetRule, Unit
 from dashboard.plans import ActionItem, FundedProject, TextBlock, action_steps, text_blocks
 from dashboard.report import (
     AreaRef,
@@ -26,7 +26,7 @@ from dashboard.report import (
 from dashboard.summaries import history_summary, target_summary
 from dashboard.trend import svg_data_uri
 from layouts.chart_svg import history_svg, legend
-from layouts.icons import icon_svg
+from layouts.icons import icon_data_uri, icon_svg
 from layouts.priority_page import with_interval
 
 NOT_USED = "—"
@@ -463,4 +463,35 @@ def pack(report: PartnershipReport, histories: Mapping[str, Sequence[Result]]) -
         projects=projects,
         projects_total=format_value(sum(p.amount_gbp for p in projects), Unit.CURRENCY_GBP),
         methods=methods(report),
+    )
+
+
+# The PDF's icons are backgrounds of empty spans (artifacts, not untagged figures), each in the
+# colour of the words beside it (assets/10_dashboard.css's badges, static/pack.css's statuses)
+_RATING_ICON_COLOURS = {
+    RatingStatus.GREEN: "#fff",
+    RatingStatus.RED: "#fff",
+    RatingStatus.AMBER: "#212b32",
+    RatingStatus.NONE: "#425563",
+    RatingStatus.NO_DATA: "#425563",
+}
+_ACTION_ICON_COLOURS = {
+    ActionStatus.ACHIEVED: "#007f3b",
+    ActionStatus.IN_PROGRESS: "#0b4f8a",
+    ActionStatus.NOT_STARTED: "#425563",
+}
+
+
+def pdf_icon_css() -> str:
+    """One rule per icon and colour, for the PDF's icon slots."""
+    slots = [
+        *((f"rating-{s}", wording.RATING_ICONS[s], c) for s, c in _RATING_ICON_COLOURS.items()),
+        *(
+            (f"action-{s}", wording.ACTION_STATUS_ICONS[s], c)
+            for s, c in _ACTION_ICON_COLOURS.items()
+        ),
+    ]
+    return "\n".join(
+        f'.pack-pdf .{holder} > .icon-slot {{ background-image: url("{icon_data_uri(icon, c)}"); }}'
+        for holder, icon, c in slots
     )

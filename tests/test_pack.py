@@ -219,6 +219,28 @@ def test_the_pdf_is_tagged_with_its_title_and_language(client: FlaskClient, samp
         assert "performance report as at 2018/19" in title
 
 
+def _structure(element: object, found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """(structure type, has alternative text) of every element under `element`."""
+    if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+        found.append((str(element.S), "/Alt" in element))
+    kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+        _structure(kid, found)
+    return found
+
+
+def test_every_figure_in_the_pdf_has_alternative_text(client: FlaskClient, sample_db: str) -> None:
+    """PDF/UA: a chart is a figure with its summary as /Alt; the rating icons beside their words
+    are artifacts, not figures without text."""
+    pdf = _pdf(client, SOUTH_GLOS + ".pdf", sample_db)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        figures = [
+            alt for kind, alt in _structure(doc.Root.StructTreeRoot, []) if kind == "/Figure"
+        ]
+    assert figures, "the charts are figures"
+    assert all(figures)
+
+
 def test_a_published_pack_is_made_once_and_a_members_view_every_time(
     server: Flask, sample_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
