@@ -18,6 +18,7 @@ from dashboard.model import (
     Unit,
 )
 from dashboard.plans import ACTION_STATUS_LABELS
+from dashboard.report import MeasureEntry
 
 __all__ = [
     "ACTION_STATUS_LABELS",
@@ -323,3 +324,42 @@ def published_sentence(version: int, published_at: datetime) -> str:
 def version_sentence(version: int, published_at: datetime) -> str:
     """What a page opened with ?version= shows: "Version 2, published 12 May 2020"."""
     return f"Version {version}, published {format_date(published_at.date())}"
+
+
+def mark_sentences(entry: MeasureEntry) -> list[tuple[str, str]]:
+    """(kind, words) of each mark one figure carries (PRODUCT.md section 2): changed since
+    publication, revised, illustrative, not public, withheld. A report carries only its
+    audience's marks, so none is filtered here; the tiles, pages and the pack show these."""
+    found = []
+    if entry.changed is not None:
+        changed = entry.changed
+        found.append(
+            (
+                "changed",
+                changed_sentence(
+                    changed.published_value, entry.unit, changed.published_rating, entry.decimals
+                ),
+            )
+        )
+    if entry.revised is not None:
+        revised = entry.revised
+        found.append(
+            (
+                "revised",
+                revised_sentence(
+                    revised.was,
+                    entry.unit,
+                    STATUS_LABELS[revised.was_rating],
+                    revised.version,
+                    format_date(revised.published_at.date()),
+                    entry.decimals,
+                ),
+            )
+        )
+    if entry.illustrative:
+        found.append(("illustrative", ILLUSTRATIVE))
+    if not entry.public:
+        found.append(("not-public", NOT_PUBLIC))
+    if entry.withheld_from_public:
+        found.append(("withheld", WITHHELD))
+    return found

@@ -10,28 +10,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard.formatting import format_date, format_value
+from dashboard.formatting import format_value
 from dashboard.model import RatingStatus, TargetRule
 from dashboard.report import MeasureEntry, PriorityGroup
 from dashboard.summaries import trend_description
 from dashboard.trend import svg_data_uri, trend_svg
 from dashboard.wording import (
     COUNT_LABELS,
-    ILLUSTRATIVE,
     KEY,
     MOVEMENT_ICONS,
-    NOT_PUBLIC,
     PROVISIONAL,
     RATING_ICONS,
     RULE_KEY,
     RULE_WORDS,
     SIGNIFICANTLY,
-    STATUS_LABELS,
-    WITHHELD,
-    changed_sentence,
     direction_sentence,
+    mark_sentences,
     movement,
-    revised_sentence,
 )
 
 
@@ -107,36 +102,10 @@ def tag(words: str, kind: str) -> html.Span:
 
 
 def marks(entry: MeasureEntry, provisional: bool = False) -> list[Component]:
-    """The marks on one figure (PRODUCT.md section 2): provisional, changed since publication
-    and the other members-only marks, revised, illustrative. A report carries only the marks
-    its audience may see, so none is filtered here."""
-    found: list[Component] = []
-    if provisional:
-        found.append(tag(PROVISIONAL, "provisional"))
-    if entry.changed is not None:
-        changed = entry.changed
-        sentence = changed_sentence(
-            changed.published_value, entry.unit, changed.published_rating, entry.decimals
-        )
-        found.append(tag(sentence, "changed"))
-    if entry.revised is not None:
-        revised = entry.revised
-        sentence = revised_sentence(
-            revised.was,
-            entry.unit,
-            STATUS_LABELS[revised.was_rating],
-            revised.version,
-            format_date(revised.published_at.date()),
-            entry.decimals,
-        )
-        found.append(tag(sentence, "revised"))
-    if entry.illustrative:
-        found.append(tag(ILLUSTRATIVE, "illustrative"))
-    if not entry.public:
-        found.append(tag(NOT_PUBLIC, "not-public"))
-    if entry.withheld_from_public:
-        found.append(tag(WITHHELD, "withheld"))
-    return found
+    """The marks on one figure (PRODUCT.md section 2): provisional, then the report's own
+    (wording.mark_sentences: changed since publication, revised, illustrative, members' marks)."""
+    found: list[Component] = [tag(PROVISIONAL, "provisional")] if provisional else []
+    return found + [tag(words, kind) for kind, words in mark_sentences(entry)]
 
 
 def figure_line(entry: MeasureEntry) -> list[Component]:

@@ -191,33 +191,7 @@ def standing(report: PartnershipReport) -> tuple[str, bool]:
 
 def marks(entry: MeasureEntry) -> tuple[str, ...]:
     """The marks a figure carries in this report (a report holds only its audience's marks)."""
-    found = []
-    if entry.changed is not None:
-        changed = entry.changed
-        found.append(
-            wording.changed_sentence(
-                changed.published_value, entry.unit, changed.published_rating, entry.decimals
-            )
-        )
-    if entry.revised is not None:
-        revised = entry.revised
-        found.append(
-            wording.revised_sentence(
-                revised.was,
-                entry.unit,
-                wording.status_label(revised.was_rating),
-                revised.version,
-                format_date(revised.published_at.date()),
-                entry.decimals,
-            )
-        )
-    if entry.illustrative:
-        found.append(wording.ILLUSTRATIVE)
-    if not entry.public:
-        found.append(wording.NOT_PUBLIC)
-    if entry.withheld_from_public:
-        found.append(wording.WITHHELD)
-    return tuple(found)
+    return tuple(words for _, words in wording.mark_sentences(entry))
 
 
 def comparator_columns(report: PartnershipReport, entries: Sequence[MeasureEntry]) -> list[AreaRef]:
