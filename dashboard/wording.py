@@ -363,3 +363,22 @@ def mark_sentences(entry: MeasureEntry) -> list[tuple[str, str]]:
     if entry.withheld_from_public:
         found.append(("withheld", WITHHELD))
     return found
+
+
+# How the statistics work, in plain words: the "How ratings work" page and the meeting pack's
+# methods page both print these
+INTERVALS_METHOD = (
+    "Each figure's 95% confidence interval is Wilson's score interval for a percentage, Byar's "
+    "method for a rate or count of 10 or more events, and the exact Poisson interval below 10."
+)
+SIGNIFICANCE_METHOD = (
+    "A comparator is significantly better or worse when its figure lies outside the local "
+    "figure's 95% interval, and similar when it lies inside. Direction of travel compares a "
+    "result with the same period a year earlier by a two-sample test at 95% (a pooled z-test "
+    "for two percentages; a z-test on the log of the ratio for two rates)."
+)
+POINTS_METHOD = (
+    "At a reporting point each measure shows its latest result ending on or before that date, "
+    "labelled with that result's own period; a result more than three years older than the "
+    "point is not used."
+)

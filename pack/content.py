@@ -31,21 +31,6 @@ from layouts.priority_page import with_interval
 
 NOT_USED = "—"
 MIN_CHART_POINTS = 2
-INTERVALS_METHOD = (
-    "Each figure's 95% confidence interval is Wilson's score interval for a percentage, Byar's "
-    "method for a rate or count of 10 or more events, and the exact Poisson interval below 10."
-)
-SIGNIFICANCE_METHOD = (
-    "A comparator is significantly better or worse when its figure lies outside the local "
-    "figure's 95% interval, and similar when it lies inside. Direction of travel compares a "
-    "result with the same period a year earlier by a two-sample test at 95% (a pooled z-test "
-    "for two percentages; a z-test on the log of the ratio for two rates)."
-)
-POINTS_METHOD = (
-    "At a reporting point each measure shows its latest result ending on or before that date, "
-    "labelled with that result's own period; a result more than three years older than the "
-    "point is not used."
-)
 COMPARATOR_NOTE = (
     "Under each comparator's figure: whether {area} is significantly better than it, similar "
     "or significantly worse (95% intervals)."
@@ -407,10 +392,10 @@ def methods(report: PartnershipReport) -> Methods:
     rules = {e.rule for e in report.entries()}
     return Methods(
         rules=tuple((wording.RULE_WORDS[r], wording.RULE_KEY[r]) for r in TargetRule if r in rules),
-        intervals=INTERVALS_METHOD,
-        significance=f"{SIGNIFICANCE_METHOD} {wording.SIGNIFICANTLY}",
-        points=POINTS_METHOD,
-        design_effect=getattr(wording, "DESIGN_EFFECT_METHOD", ""),
+        intervals=wording.INTERVALS_METHOD,
+        significance=f"{wording.SIGNIFICANCE_METHOD} {wording.SIGNIFICANTLY}",
+        points=wording.POINTS_METHOD,
+        design_effect=wording.DESIGN_EFFECT_METHOD,
         surveys=survey_sentences(report),
         sources=sources(report),
         illustrative=illustrative_figures(report),

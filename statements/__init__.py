@@ -7,7 +7,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 
 from dashboard.model import TargetRule
-from dashboard.wording import DESIGN_EFFECT_METHOD, RULE_KEY, RULE_WORDS
+from dashboard.wording import (
+    DESIGN_EFFECT_METHOD,
+    INTERVALS_METHOD,
+    POINTS_METHOD,
+    RULE_KEY,
+    RULE_WORDS,
+    SIGNIFICANCE_METHOD,
+)
 from data_access.access import current_email
 from layouts import shell
 
@@ -27,6 +34,9 @@ def about_ratings() -> str:
         signed_in_as=current_email(),
         rules=rules,
         design_effect_method=DESIGN_EFFECT_METHOD,
+        intervals_method=INTERVALS_METHOD,
+        significance_method=SIGNIFICANCE_METHOD,
+        points_method=POINTS_METHOD,
     )
 
 
