@@ -27,7 +27,6 @@ from data_access.opendata import open_data_rows
 from data_access.publications import publish, withdraw
 from data_access.reports import history, report_for
 from data_access.results import NotVisible, reporting_points
-from data_access.sample import load_sample
 from data_access.tables import PeriodRow, ResultRow
 
 HEADER = "measure_code,period,area_code,value,numerator,denominator,note,source\n"
@@ -62,8 +61,8 @@ def cache_backend(request: pytest.FixtureRequest, server: Flask) -> Iterator[str
 
 
 @pytest.fixture
-def sample(empty_db: str, cache_backend: str) -> str:
-    load_sample("test-loader")
+def sample(users_db: str, cache_backend: str) -> str:
+    """The sample loaded (a copy of the session's loaded database: loading it is slow)."""
     return cache_backend
 
 

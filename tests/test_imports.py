@@ -17,7 +17,6 @@ from flask.testing import FlaskCliRunner
 from dashboard import results_file
 from data_access import db, imports, versions
 from data_access.imports import ImportBusy, ImportRejected, import_results, lock_imports
-from data_access.sample import load_sample
 from data_access.tables import AuditRow, PeriodRow, ResultRow
 
 HEADER = "measure_code,period,area_code,value,numerator,denominator,note,source\n"
@@ -25,9 +24,9 @@ ROW = "CRIME_TOTAL_RATE,2019/20,E06000025,{value},,,,Police\n"
 
 
 @pytest.fixture
-def loaded(empty_db: str) -> str:
-    load_sample("tester")
-    return empty_db
+def loaded(users_db: str) -> str:
+    """The sample loaded (a copy of the session's loaded database: loading it is slow)."""
+    return users_db
 
 
 def _stored(measure: str = "CRIME_TOTAL_RATE", label: str = "2019/20") -> list[tuple]:

@@ -13,7 +13,6 @@ from data_access import audit, db, versions
 from data_access.imports import ImportRejected, import_results
 from data_access.results import _results_up_to
 from data_access.revisions import results_as_at
-from data_access.sample import load_sample
 from data_access.tables import AuditRow, ResultRevisionRow, ResultRow
 
 HEADER = "measure_code,period,area_code,value,numerator,denominator,note,source\n"
@@ -36,8 +35,7 @@ class Clock:
 
 
 @pytest.fixture
-def clock(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> Clock:
-    load_sample("tester")
+def clock(users_db: str, monkeypatch: pytest.MonkeyPatch) -> Clock:
     fixed = Clock()
     monkeypatch.setattr(audit, "now", fixed)
     return fixed
