@@ -19,12 +19,11 @@ from markupsafe import Markup
 from dashboard import wording
 from dashboard.audience import PUBLIC
 from dashboard.formatting import format_date, format_value
-from dashboard.model import RatingStatus
 from dashboard.points import parse_version
 from dashboard.report import MeasureEntry, PartnershipReport, PriorityGroup
 from data_access.reports import report_for
 from data_access.results import NotVisible
-from layouts.icons import icon_svg
+from layouts.icons import Count, icon_svg, rating_counts
 from layouts.links import measure_href
 
 blueprint = Blueprint(
@@ -51,14 +50,6 @@ class Row:
     icon: Markup
     illustrative: bool
     revised: str
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    status: str
-    label: str
-    number: int
-    icon: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +96,7 @@ def _heading(group: PriorityGroup) -> str:
 
 
 def _counts(report: PartnershipReport) -> list[Count]:
-    found = report.counts()
-    return [
-        Count(str(s), wording.COUNT_LABELS[s], found[s], icon_svg(wording.RATING_ICONS[s]))
-        for s in RatingStatus
-    ]
+    return list(rating_counts(report))
 
 
 def key_items() -> list[KeyItem]:

@@ -5,11 +5,16 @@ readers because the word is always beside it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup
+
+from dashboard import wording
+from dashboard.model import RatingStatus
+from dashboard.report import PartnershipReport
 
 ICONS = Path(__file__).resolve().parent.parent / "assets" / "icons"
 
@@ -30,3 +35,22 @@ def icon_data_uri(name: str, colour: str) -> str:
     makes a background an artifact, where an inline SVG becomes an untagged figure (PDF/UA)."""
     svg = (ICONS / f"{name}.svg").read_text(encoding="utf-8").replace("currentColor", colour)
     return "data:image/svg+xml," + quote(svg.strip(), safe=" =:/'")
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One rating's count, as the server-rendered summaries (embed, meeting pack) show it."""
+
+    status: str
+    label: str
+    number: int
+    icon: Markup
+
+
+def rating_counts(report: PartnershipReport, priority: int | None = None) -> tuple[Count, ...]:
+    """The report's count of each rating (of one priority when given), with words and icon."""
+    found = report.counts(priority)
+    return tuple(
+        Count(str(s), wording.COUNT_LABELS[s], found[s], icon_svg(wording.RATING_ICONS[s]))
+        for s in RatingStatus
+    )

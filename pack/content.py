@@ -26,7 +26,7 @@ from dashboard.report import (
 from dashboard.summaries import history_summary, target_summary
 from dashboard.trend import svg_data_uri
 from layouts.chart_svg import history_svg, legend
-from layouts.icons import icon_data_uri, icon_svg
+from layouts.icons import Count, icon_data_uri, icon_svg, rating_counts
 from layouts.priority_page import with_interval
 
 NOT_USED = "—"
@@ -80,14 +80,6 @@ class Chart:
     summary: str
     unit: str
     legend: tuple[LegendEntry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    status: str
-    label: str
-    number: int
-    icon: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,11 +256,7 @@ def measure_chart(entry: MeasureEntry, history: Sequence[Result]) -> Chart | Non
 
 
 def counts(report: PartnershipReport, priority: int | None = None) -> tuple[Count, ...]:
-    found = report.counts(priority)
-    return tuple(
-        Count(str(s), wording.COUNT_LABELS[s], found[s], icon_svg(wording.RATING_ICONS[s]))
-        for s in RatingStatus
-    )
+    return rating_counts(report, priority)
 
 
 def heading(group: PriorityGroup) -> str:
